@@ -1,0 +1,13 @@
+import { startTestPostgresServer, TEST_DATABASE_URL_VARIABLE, type TestPostgresServer } from './postgres-server';
+
+declare global {
+  // Handed from global setup to global teardown; both run in jest's parent process.
+  var sparkifyTestPostgresServer: TestPostgresServer | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const server = await startTestPostgresServer();
+  globalThis.sparkifyTestPostgresServer = server;
+  // Test workers inherit the parent's environment.
+  process.env[TEST_DATABASE_URL_VARIABLE] = server.url;
+}
