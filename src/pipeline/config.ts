@@ -1,0 +1,82 @@
+/**
+ * Pipeline configuration, read from environment variables only (Lambda sets them from serverless.yml;
+ * the offline runner sets them before importing the handlers). Every value is checked against a strict
+ * pattern here, because some of them end up inside SQL text (COPY cannot take Data API parameters).
+ */
+
+/** Where statements run: a provisioned cluster (as a database user or with a secret) or a serverless workgroup. */
+export type WarehouseTarget =
+  | { kind: 'cluster'; clusterId: string; database: string; dbUser?: string; secretArn?: string }
+  | { kind: 'workgroup'; workgroup: string; database: string; secretArn?: string };
+
+export interface PipelineConfig {
+  target: WarehouseTarget;
+  s3: {
+    logData: string;
+    songData: string;
+    logJsonPath: string;
+    region: string;
+  };
+  /** IAM role COPY assumes to read S3; undefined means the cluster's default role (IAM_ROLE default). */
+  copyRoleArn?: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const PATTERNS = {
+  clusterId: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+  workgroup: /^[a-z0-9-]{3,64}$/,
+  identifier: /^[a-z_][a-z0-9_$]{0,126}$/,
+  secretArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+  roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9/_+=,.@-]+$/,
+  // Bucket names, then a key of plain path characters: nothing that could close a SQL literal.
+  s3Url: /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*()\/=+-]*)?$/,
+  region: /^[a-z]{2}(-[a-z]+)+-\d$/,
+} as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string, pattern: RegExp, fallback?: string): string | undefined {
+  const raw = env[name];
+  const value = raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+  if (value !== undefined && !pattern.test(value)) {
+    throw new ConfigError(`Environment variable ${name} is invalid: ${JSON.stringify(value)} does not match ${pattern}`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): PipelineConfig {
+  const database = read(env, 'REDSHIFT_DATABASE', PATTERNS.identifier, 'dev')!;
+  const clusterId = read(env, 'REDSHIFT_CLUSTER_ID', PATTERNS.clusterId);
+  const workgroup = read(env, 'REDSHIFT_WORKGROUP', PATTERNS.workgroup);
+  const dbUser = read(env, 'REDSHIFT_DB_USER', PATTERNS.identifier);
+  const secretArn = read(env, 'REDSHIFT_SECRET_ARN', PATTERNS.secretArn);
+
+  let target: WarehouseTarget;
+  if (clusterId && workgroup) {
+    throw new ConfigError('Set only one of REDSHIFT_CLUSTER_ID and REDSHIFT_WORKGROUP, not both');
+  } else if (clusterId) {
+    if (!dbUser === !secretArn) {
+      throw new ConfigError('With REDSHIFT_CLUSTER_ID, set exactly one of REDSHIFT_DB_USER and REDSHIFT_SECRET_ARN');
+    }
+    target = { kind: 'cluster', clusterId, database, ...(dbUser ? { dbUser } : { secretArn }) };
+  } else if (workgroup) {
+    if (dbUser) throw new ConfigError('REDSHIFT_DB_USER applies to a cluster only; a workgroup uses IAM or REDSHIFT_SECRET_ARN');
+    target = { kind: 'workgroup', workgroup, database, ...(secretArn ? { secretArn } : {}) };
+  } else {
+    throw new ConfigError('Set REDSHIFT_CLUSTER_ID (provisioned cluster) or REDSHIFT_WORKGROUP (Redshift Serverless)');
+  }
+
+  return {
+    target,
+    s3: {
+      logData: read(env, 'S3_LOG_DATA', PATTERNS.s3Url, 's3://udacity-dend/log_data')!,
+      songData: read(env, 'S3_SONG_DATA', PATTERNS.s3Url, 's3://udacity-dend/song_data')!,
+      logJsonPath: read(env, 'S3_LOG_JSONPATH', PATTERNS.s3Url, 's3://udacity-dend/log_json_path.json')!,
+      region: read(env, 'S3_REGION', PATTERNS.region, 'us-west-2')!,
+    },
+    copyRoleArn: read(env, 'COPY_ROLE_ARN', PATTERNS.roleArn),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Turns a DescribeStatement answer into the state machine's next step: still running → wait longer
+ * (growing, capped), FINISHED → go on, FAILED / ABORTED / anything else → a named error the ASL Catches.
+ */
+import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { describeStatement, type StatementDescription } from '../redshift/data-api';
+
+/** Waits between polls: start short, double, cap, so a 50-minute COPY costs tens of polls, not hundreds. */
+export const POLL_WAIT = { initialSeconds: 5, factor: 2, maxSeconds: 120 } as const;
+
+export function nextWaitSeconds(previousSeconds: number): number {
+  return Math.min(POLL_WAIT.maxSeconds, Math.max(POLL_WAIT.initialSeconds, Math.ceil(previousSeconds * POLL_WAIT.factor)));
+}
+
+export const RUNNING_STATUSES = ['SUBMITTED', 'PICKED', 'STARTED'] as const;
+
+/** What a stage submission and every poll return; the state machine keeps it at $.statement. */
+export interface StatementProgress {
+  stage: string;
+  statementId: string;
+  status: string;
+  /** Rows returned or affected (for COPY: loaded); for a batch, the sum over its statements. Null while running. */
+  resultRows: number | null;
+  /** Seconds the state machine waits before the next poll. */
+  waitSeconds: number;
+}
+
+export class StatementFailedError extends Error {
+  override name = 'StatementFailed';
+}
+export class StatementAbortedError extends Error {
+  override name = 'StatementAborted';
+}
+export class UnknownStatementStatusError extends Error {
+  override name = 'UnknownStatementStatus';
+}
+
+const SQL_EXCERPT_CHARS = 400;
+
+/** The SQL that failed: the failing sub-statement of a batch, else the statement itself. */
+function failingSql(description: StatementDescription): string {
+  const failedSub = description.SubStatements?.find((sub) => sub.Status === 'FAILED' || sub.Error);
+  const sql = (failedSub?.QueryString ?? description.QueryString ?? '(SQL not reported)').replace(/\s+/g, ' ').trim();
+  return sql.length > SQL_EXCERPT_CHARS ? `${sql.slice(0, SQL_EXCERPT_CHARS)}…` : sql;
+}
+
+/** Maps a description to progress, or throws the named error for a statement that will never finish. */
+export function progressOf(stage: string, description: StatementDescription, previousWaitSeconds: number): StatementProgress {
+  const statementId = description.Id ?? '(unknown id)';
+  const status = description.Status ?? '(none)';
+  const resultRows = description.ResultRows === undefined || description.ResultRows < 0 ? null : description.ResultRows;
+  switch (status) {
+    case 'FINISHED':
+      return { stage, statementId, status, resultRows, waitSeconds: 0 };
+    case 'SUBMITTED':
+    case 'PICKED':
+    case 'STARTED':
+      return { stage, statementId, status, resultRows: null, waitSeconds: nextWaitSeconds(previousWaitSeconds) };
+    case 'FAILED':
+      throw new StatementFailedError(
+        `Stage ${stage}: statement ${statementId} failed: ${description.Error ?? '(no error text)'} | SQL: ${failingSql(description)}`);
+    case 'ABORTED':
+      throw new StatementAbortedError(`Stage ${stage}: statement ${statementId} was aborted | SQL: ${failingSql(description)}`);
+    default:
+      throw new UnknownStatementStatusError(`Stage ${stage}: statement ${statementId} has unknown status ${status}`);
+  }
+}
+
+export async function pollStatement(client: RedshiftDataClient, stage: string, statementId: string, previousWaitSeconds: number): Promise<StatementProgress> {
+  return progressOf(stage, await describeStatement(client, statementId), previousWaitSeconds);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * For a single-stage invoke with {"wait": true} only: polls in-process until the statement ends. Waits
+ * start at 250 ms and double up to 5 s, because a person is watching; the state machine never uses this.
+ */
+export async function waitForStatement(client: RedshiftDataClient, stage: string, statementId: string): Promise<StatementProgress> {
+  for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
+    const progress = await pollStatement(client, stage, statementId, POLL_WAIT.initialSeconds);
+    if (progress.status === 'FINISHED') return progress;
+    await sleep(delayMs);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The execution input and the stage handlers' input, validated with zod. `{}` is the default nightly
+ * load: every staged event, all time. A window limits the events loaded into the star schema (and the
+ * facts replaced) to [start, end); it travels into the star SQL as Data API named parameters.
+ */
+import { z } from 'zod';
+
+const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a zone, e.g. 2018-11-01T00:00:00Z' });
+
+export const runInputSchema = z.strictObject({
+  window: z.strictObject({ start: isoTimestamp, end: isoTimestamp })
+    .refine((w) => Date.parse(w.start) < Date.parse(w.end), { message: 'start must be before end', path: ['end'] })
+    .optional(),
+});
+export type RunInput = z.infer<typeof runInputSchema>;
+
+/** What a stage handler is given: the run (from the state machine), and `wait` for a single-stage invoke. */
+export const stageEventSchema = z.strictObject({
+  run: runInputSchema.default({}),
+  wait: z.boolean().default(false),
+});
+export type StageEvent = z.input<typeof stageEventSchema>;
+
+export class InvalidInputError extends Error {
+  override name = 'InvalidInput';
+}
+
+/** Parses with a schema; a bad input becomes an InvalidInputError naming every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
+  throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}`);
+}
+
+// Without a window the load covers all time; these bounds are beyond any event the app can produce.
+const ALL_TIME = { start: '1900-01-01 00:00:00', end: '3000-01-01 00:00:00' };
+
+/** The load window as the star SQL's named parameters, UTC timestamps in Redshift's literal format. */
+export function windowParameters(run: RunInput): { window_start: string; window_end: string } {
+  if (!run.window) return { window_start: ALL_TIME.start, window_end: ALL_TIME.end };
+  const asUtc = (iso: string) => new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+  return { window_start: asUtc(run.window.start), window_end: asUtc(run.window.end) };
+}

@@ -1,0 +1,113 @@
+/**
+ * Redshift Data API helpers: submit SQL, describe a statement, read its result. Every SDK error that is
+ * worth retrying (throttling, too many active statements or sessions, any 5xx) is rethrown as one
+ * TransientDataApiError, the single error name the state machine's Retry lists; everything else
+ * propagates unchanged, so it fails the run through the Catch path.
+ */
+import {
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  type DescribeStatementCommandOutput,
+  type Field,
+  type RedshiftDataClient,
+  type SqlParameter,
+} from '@aws-sdk/client-redshift-data';
+import type { WarehouseTarget } from '../pipeline/config';
+
+export class TransientDataApiError extends Error {
+  override name = 'TransientDataApiError';
+}
+
+const TRANSIENT_ERROR_NAMES = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'ActiveStatementsExceededException',
+  'ActiveSessionsExceededException',
+  'ActiveWaitingRequestsExceededException',
+]);
+
+/** True for SDK errors that a later identical call may not get: throttling, concurrency limits, 5xx. */
+export function isTransientSdkError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const meta = (error as { $metadata?: { httpStatusCode?: number }; $fault?: string });
+  const status = meta.$metadata?.httpStatusCode;
+  return TRANSIENT_ERROR_NAMES.has(error.name) || meta.$fault === 'server' || (status !== undefined && status >= 500);
+}
+
+async function callDataApi<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isTransientSdkError(error)) {
+      const cause = error as Error;
+      throw new TransientDataApiError(`${operation}: ${cause.name}: ${cause.message}`, { cause });
+    }
+    throw error;
+  }
+}
+
+function targetFields(target: WarehouseTarget) {
+  return target.kind === 'cluster'
+    ? { ClusterIdentifier: target.clusterId, Database: target.database, DbUser: target.dbUser, SecretArn: target.secretArn }
+    : { WorkgroupName: target.workgroup, Database: target.database, SecretArn: target.secretArn };
+}
+
+export interface Submission {
+  /** One statement runs through ExecuteStatement; several run through BatchExecuteStatement, in one transaction. */
+  sqls: readonly string[];
+  /** Named parameters (:name), values as strings; Redshift casts them. */
+  parameters?: Readonly<Record<string, string>>;
+  /** StatementName, to find the statement again in ListStatements. */
+  name: string;
+}
+
+/** Submits SQL and returns the statement id at once, without waiting for it to run. */
+export async function submitStatement(client: RedshiftDataClient, target: WarehouseTarget, submission: Submission): Promise<string> {
+  const { sqls, parameters, name } = submission;
+  if (sqls.length === 0) throw new Error(`Submission ${name} has no SQL`);
+  const Parameters: SqlParameter[] | undefined = parameters
+    ? Object.entries(parameters).map(([paramName, value]) => ({ name: paramName, value }))
+    : undefined;
+  const common = { ...targetFields(target), StatementName: name, Parameters };
+  const output = sqls.length === 1
+    ? await callDataApi('ExecuteStatement', () => client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })))
+    : await callDataApi('BatchExecuteStatement', () => client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })));
+  if (!output.Id) throw new Error(`The Data API returned no statement id for ${name}`);
+  return output.Id;
+}
+
+export type StatementDescription = DescribeStatementCommandOutput;
+
+export async function describeStatement(client: RedshiftDataClient, statementId: string): Promise<StatementDescription> {
+  return callDataApi('DescribeStatement', () => client.send(new DescribeStatementCommand({ Id: statementId })));
+}
+
+/** A result cell as a plain value: SQL NULL → null, numbers → number, DECIMAL and text → string. */
+export type Value = null | boolean | number | string;
+
+function fieldValue(field: Field): Value {
+  if (field.isNull) return null;
+  if (field.longValue !== undefined) return field.longValue;
+  if (field.doubleValue !== undefined) return field.doubleValue;
+  if (field.booleanValue !== undefined) return field.booleanValue;
+  if (field.stringValue !== undefined) return field.stringValue;
+  throw new Error('Unsupported result field (binary values are not expected here)');
+}
+
+/** The whole result of a finished statement, as objects keyed by column name, across every result page. */
+export async function fetchResultRows(client: RedshiftDataClient, statementId: string): Promise<Record<string, Value>[]> {
+  const rows: Record<string, Value>[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await callDataApi('GetStatementResult', () =>
+      client.send(new GetStatementResultCommand({ Id: statementId, NextToken: nextToken })));
+    const names = (page.ColumnMetadata ?? []).map((column) => column.name ?? column.label ?? '');
+    for (const record of page.Records ?? []) {
+      rows.push(Object.fromEntries(record.map((field, i) => [names[i], fieldValue(field)])));
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return rows;
+}
