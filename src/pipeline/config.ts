@@ -27,7 +27,8 @@ export class ConfigError extends Error {
 
 const PATTERNS = {
   clusterId: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
-  workgroup: /^[a-z0-9-]{3,64}$/,
+  // A workgroup name, or its ARN (the Data API takes either; serverless.yml passes the ARN for IAM scoping).
+  workgroup: /^([a-z0-9-]{3,64}|arn:aws[a-z-]*:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup\/[a-z0-9-]+)$/,
   identifier: /^[a-z_][a-z0-9_$]{0,126}$/,
   secretArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
   roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9/_+=,.@-]+$/,
