@@ -1,0 +1,263 @@
+/**
+ * Turns a JSON value into the text PostgreSQL's COPY takes for a column, the way Redshift's COPY
+ * converts JSON: or rejects it with Redshift's load-error code and message.
+ */
+import { isCalendarDate, parseTimestamp, type TimeFormat } from './time-formats';
+
+/** A target column, read from the catalog. */
+export interface TargetColumn {
+  name: string;
+  /** pg_type.typname: int4, varchar, timestamp, … */
+  typeName: string;
+  /** Declared length of varchar/char, in bytes as in Redshift; undefined when unlimited. */
+  length?: number;
+  precision?: number;
+  scale?: number;
+  notNull: boolean;
+}
+
+export interface ConversionOptions {
+  timeFormat: TimeFormat;
+  blanksAsNull: boolean;
+  emptyAsNull: boolean;
+  truncateColumns: boolean;
+  /** Replacement for each invalid UTF-8 byte, or null to reject the record. */
+  acceptInvChars: string | null;
+}
+
+/** A value Redshift would reject; becomes one load-error row. */
+export class FieldError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly position = 0,
+  ) {
+    super(message);
+    this.name = 'FieldError';
+  }
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** undefined = no such key in the record. */
+export type Converter = (value: JsonValue | undefined) => string | null;
+
+/** The field's value as it appeared, for raw_field_value. */
+export function rawFieldText(value: JsonValue | undefined): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * Invalid UTF-8 bytes reach us as lone low surrogates U+DC80–U+DCFF (see decodeRecord); a lone surrogate
+ * from a JSON escape is just as unloadable.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const INTEGER_RANGES: Record<string, { label: string; min: bigint; max: bigint }> = {
+  int2: { label: 'Short', min: -(2n ** 15n), max: 2n ** 15n - 1n },
+  int4: { label: 'Integer', min: -(2n ** 31n), max: 2n ** 31n - 1n },
+  int8: { label: 'Long', min: -(2n ** 63n), max: 2n ** 63n - 1n },
+};
+
+const CHARACTER_TYPES = new Set(['varchar', 'bpchar', 'text']);
+
+export function isCharacterType(typeName: string): boolean {
+  return CHARACTER_TYPES.has(typeName);
+}
+
+export function makeConverter(column: TargetColumn, options: ConversionOptions): Converter {
+  const convert = valueConverter(column, options);
+  const character = isCharacterType(column.typeName);
+  return (value) => {
+    let result: string | null;
+    if (value === undefined || value === null) result = null;
+    else if (value === '' && !character) result = null; // JSON: empty strings into non-character columns load NULL
+    else result = convert(value);
+    if (result === null && column.notNull) throw new FieldError(1213, 'Missing data for not-null field');
+    return result;
+  };
+}
+
+function valueConverter(column: TargetColumn, options: ConversionOptions): (value: JsonValue) => string | null {
+  const integer = INTEGER_RANGES[column.typeName];
+  if (integer) return (value) => toInteger(value, integer);
+  switch (column.typeName) {
+    case 'varchar':
+    case 'bpchar':
+    case 'text':
+      return (value) => toCharacter(value, column, options);
+    case 'float4':
+    case 'float8':
+      return (value) => toFloat(value, column.typeName === 'float4' ? 'Real' : 'Double Precision');
+    case 'numeric':
+      return (value) => toDecimal(value, column.precision, column.scale ?? 0);
+    case 'bool':
+      return toBoolean;
+    case 'timestamp':
+    case 'timestamptz':
+      return (value) => {
+        const text = scalarText(value);
+        const parsed = parseTimestamp(text, options.timeFormat);
+        if (parsed === null) throw new FieldError(1206, `Invalid timestamp format or value [${options.timeFormat.description}]`);
+        return column.typeName === 'timestamptz' ? `${parsed}+00` : parsed;
+      };
+    case 'date':
+      return (value) => toDate(scalarText(value));
+    default:
+      // Other types (json, time, …): PostgreSQL judges the value's text; a failure there fails the COPY.
+      return (value) => checkedText(rawFieldText(value), options);
+  }
+}
+
+/** Numbers keep JavaScript's shortest round-trip form; objects and arrays become their JSON text. */
+function scalarText(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function toInteger(value: JsonValue, range: { label: string; min: bigint; max: bigint }): string {
+  const text = scalarText(value);
+  const bad = /^[+-]?\d+$/.test(text) ? -1 : firstNonDigit(text);
+  if (bad >= 0) throw new FieldError(1207, `Invalid digit, Value '${text[bad]}', Pos ${bad}, Type: ${range.label}`, bad);
+  const n = BigInt(text);
+  if (n < range.min || n > range.max) {
+    throw new FieldError(1222, `Overflow (${range.label} valid range ${range.min} to ${range.max})`);
+  }
+  return n.toString();
+}
+
+function firstNonDigit(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (!(c >= '0' && c <= '9') && !(i === 0 && (c === '-' || c === '+'))) return i;
+  }
+  return text.length === 0 ? 0 : text.length - 1; // a lone sign
+}
+
+const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function toFloat(value: JsonValue, label: string): string {
+  const text = scalarText(value).trim();
+  if (!DECIMAL_TEXT.test(text) && !/^[+-]?(nan|inf|infinity)$/i.test(text)) {
+    throw new FieldError(1208, `Invalid float number, Value '${text}', Type: ${label}`);
+  }
+  return text;
+}
+
+/** Digits beyond the scale are cut, as Redshift does without ROUNDEC. An unconstrained numeric keeps every digit. */
+function toDecimal(value: JsonValue, precision: number | undefined, declaredScale: number): string {
+  const text = scalarText(value).trim();
+  const match = DECIMAL_TEXT.exec(text);
+  if (!match) {
+    const bad = firstNonDigit(text.replace('.', '0'));
+    throw new FieldError(1207, `Invalid digit, Value '${text[bad] ?? text}', Pos ${bad}, Type: Decimal`, bad);
+  }
+  const negative = text.startsWith('-');
+  const unsigned = text.replace(/^[+-]/, '');
+  const [mantissa, exponentText] = unsigned.split(/[eE]/);
+  const [intDigits, fracDigits = ''] = mantissa.split('.');
+  const exponent = Number(exponentText ?? 0);
+  // Shift the point by the exponent on the digit string, so no precision is lost to floating point.
+  const digits = intDigits + fracDigits;
+  const point = intDigits.length + exponent;
+  const padded = point < 0 ? '0'.repeat(-point) + digits : digits.padEnd(point, '0');
+  const at = Math.max(point, 0);
+  const scale = precision === undefined ? Math.max(padded.length - at, 0) : declaredScale;
+  const whole = padded.slice(0, at).replace(/^0+/, '') || '0';
+  const fraction = padded.slice(at, at + scale).padEnd(scale, '0');
+  if (precision !== undefined && (whole === '0' ? 0 : whole.length) > precision - scale) {
+    throw new FieldError(1204, `Numeric data overflow (result precision), Value '${text}', Type: Decimal(${precision},${scale})`);
+  }
+  const isZero = /^0*$/.test(whole + fraction);
+  return (negative && !isZero ? '-' : '') + whole + (scale > 0 ? '.' + fraction : '');
+}
+
+const TRUE_WORDS = new Set(['t', 'true', 'y', 'yes', '1']);
+const FALSE_WORDS = new Set(['f', 'false', 'n', 'no', '0']);
+
+function toBoolean(value: JsonValue): string {
+  const text = scalarText(value).trim().toLowerCase();
+  if (TRUE_WORDS.has(text)) return 't';
+  if (FALSE_WORDS.has(text)) return 'f';
+  throw new FieldError(1210, `Invalid boolean format, Value '${scalarText(value)}'`);
+}
+
+function toDate(text: string): string {
+  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
+  if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    throw new FieldError(1205, `Invalid Date Format - length must be 10 or more, Value '${text}'`);
+  }
+  return `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
+}
+
+function toCharacter(value: JsonValue, column: TargetColumn, options: ConversionOptions): string | null {
+  const text = checkedText(scalarText(value), options);
+  if (options.emptyAsNull && text === '') return null;
+  if (options.blanksAsNull && text !== '' && text.trim() === '') return null;
+  const limit = column.length;
+  if (limit === undefined || Buffer.byteLength(text) <= limit) return text;
+  if (!options.truncateColumns) throw new FieldError(1204, 'String length exceeds DDL length', limit);
+  return truncateToBytes(text, limit);
+}
+
+/** Rejects or replaces invalid characters (invalid UTF-8 bytes, lone surrogates, NUL). */
+function checkedText(text: string, options: ConversionOptions): string {
+  const invalid = /[\uD800-\uDFFF\u0000]/.test(text);
+  if (!invalid) return text;
+  const cleaned = text.replace(LONE_SURROGATE, (c) => {
+    if (options.acceptInvChars === null) {
+      const position = text.indexOf(c);
+      const byte = c.charCodeAt(0) >= 0xdc80 && c.charCodeAt(0) <= 0xdcff ? (c.charCodeAt(0) - 0xdc00).toString(16) : c.charCodeAt(0).toString(16);
+      throw new FieldError(1220, `String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: ${byte}`, position);
+    }
+    return options.acceptInvChars;
+  });
+  if (cleaned.includes('\u0000')) {
+    // PostgreSQL text cannot hold NUL; Redshift would need NULL AS '\0' handling, which JSON COPY does not offer.
+    if (options.acceptInvChars === null) {
+      throw new FieldError(1220, 'String contains invalid or unsupported UTF8 codepoints. Bad UTF8 hex sequence: 00', cleaned.indexOf('\u0000'));
+    }
+    return cleaned.replaceAll('\u0000', options.acceptInvChars);
+  }
+  return cleaned;
+}
+
+/** The longest prefix of `text` that fits in `limit` UTF-8 bytes, never splitting a character. */
+export function truncateToBytes(text: string, limit: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > limit) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * Decodes a record's bytes. Valid UTF-8 decodes as usual; each invalid byte becomes the lone surrogate
+ * U+DC00+byte, which no valid input can produce, so a column converter can find and judge it later.
+ */
+export function decodeRecord(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  if (!text.includes('\uFFFD')) return text;
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    const sequence = length > 0 ? bytes.subarray(i, i + length) : null;
+    const decoded = sequence && sequence.length === length ? sequence.toString('utf8') : '\uFFFD';
+    if (decoded.includes('\uFFFD') && !(length === 3 && decoded === '\uFFFD' && sequence!.equals(REPLACEMENT_BYTES))) {
+      out += String.fromCharCode(0xdc00 + b);
+      i += 1;
+    } else {
+      out += decoded;
+      i += length;
+    }
+  }
+  return out;
+}
+
+const REPLACEMENT_BYTES = Buffer.from('\uFFFD');

@@ -1,0 +1,213 @@
+/**
+ * Redshift's COPY … FROM 's3://…' FORMAT JSON on a PostgreSQL engine. Objects stream from the object
+ * store through the record scanner, each record is mapped to the target columns and converted the way
+ * Redshift converts JSON, and the rows go to the engine's own bulk COPY in bounded chunks. Rejected
+ * records become load-error rows; more of them than MAXERROR fails the COPY, and the caller's
+ * transaction then loads nothing.
+ */
+import type { EngineSession } from '../engines/engine';
+import type { ObjectStore } from '../s3/object-store';
+import { parseCopyStatement, type CopyStatement } from './copy-statement';
+import {
+  decodeRecord, FieldError, makeConverter, rawFieldText, type ConversionOptions, type JsonValue,
+} from './conversions';
+import { CopyFailedError } from './errors';
+import { parseJsonPathsFile, selectPath, JsonPathsError, type PathStep } from './jsonpaths';
+import type { LoadErrorRow } from './load-errors';
+import { encodeRow, inChunks } from './pg-text';
+import { scanRecords, type ScanItem } from './record-scanner';
+import { manifestObjects, objectsUnderPrefix, openObject, readSmallObject, type SourceObject } from './sources';
+import { columnLengthText, quoteIdentifier, readTargetTable, type TargetTable } from './target-table';
+import { timeFormat } from './time-formats';
+
+export { CopyFailedError } from './errors';
+export { ensureLoadErrorTables, recordLoadErrors, SYSTEM_SCHEMA, type LoadErrorRow } from './load-errors';
+
+export interface CopyContext {
+  session: EngineSession;
+  objectStore: ObjectStore;
+  signal: AbortSignal;
+  queryId: number;
+  database: string;
+  userName: string;
+}
+
+export interface CopyOutcome {
+  rowsLoaded: number;
+  loadErrors: LoadErrorRow[];
+}
+
+const RAW_TEXT_LIMIT = 1024;
+
+/** Maps a parsed record to one value per target column, in column order. */
+type RecordMapper = (record: JsonValue) => (JsonValue | undefined)[];
+
+export async function executeCopy(copySql: string, ctx: CopyContext): Promise<CopyOutcome> {
+  const startTime = new Date();
+  const statement = parseCopyStatement(copySql);
+  const format = timeFormat(statement.timeFormat);
+  if (!format) throw new CopyFailedError(`Invalid TIMEFORMAT '${statement.timeFormat}': unsupported format element`);
+  const options: ConversionOptions = {
+    timeFormat: format,
+    blanksAsNull: statement.blanksAsNull,
+    emptyAsNull: statement.emptyAsNull,
+    truncateColumns: statement.truncateColumns,
+    acceptInvChars: statement.acceptInvChars,
+  };
+  ctx.signal.throwIfAborted();
+
+  const table = await readTargetTable(ctx.session, statement.table, statement.columns);
+  const mapRecord = await recordMapper(statement, table, ctx.objectStore);
+  const converters = table.columns.map((column) => makeConverter(column, options));
+  const identity = await sessionIdentity(ctx.session);
+  const objects = statement.manifest
+    ? await manifestObjects(ctx.objectStore, statement.source)
+    : objectsUnderPrefix(ctx.objectStore, statement.source);
+
+  const loadErrors: LoadErrorRow[] = [];
+  // Why the row stream stopped, if it did: the engine may wrap whatever ends its COPY input.
+  let stopReason: unknown;
+
+  const reject = (object: SourceObject, line: number, rawLine: string, problem: FieldError, columnIndex?: number, rawValue = '') => {
+    const column = columnIndex === undefined ? undefined : table.columns[columnIndex];
+    loadErrors.push({
+      queryId: ctx.queryId, userId: identity.userId, transactionId: identity.transactionId, sessionId: ctx.session.pid,
+      databaseName: ctx.database, tableId: table.oid, startTime, fileName: object.url, lineNumber: line,
+      columnName: column?.name ?? '', columnType: column?.typeName ?? '', columnLength: column ? columnLengthText(column) : '',
+      position: problem.position, rawLine: rawLine.slice(0, RAW_TEXT_LIMIT), rawFieldValue: rawValue.slice(0, RAW_TEXT_LIMIT),
+      errorCode: problem.code, errorMessage: problem.message.slice(0, 512),
+    });
+    if (loadErrors.length > statement.maxError) {
+      throw new CopyFailedError(
+        `Load into table '${table.displayName}' failed. Check 'sys_load_error_detail' system table for details.`,
+        loadErrors,
+      );
+    }
+  };
+
+  /** One COPY text line for the record, or null when it is rejected. */
+  const rowFor = (object: SourceObject, item: Extract<ScanItem, { kind: 'record' }>): string | null => {
+    const text = decodeRecord(item.bytes);
+    let record: JsonValue;
+    try {
+      record = JSON.parse(text) as JsonValue;
+    } catch (error) {
+      reject(object, item.lastLine, text, new FieldError(1216, `Invalid JSON: ${(error as Error).message}`));
+      return null;
+    }
+    let values: (JsonValue | undefined)[];
+    try {
+      values = mapRecord(record);
+    } catch (error) {
+      if (!(error instanceof FieldError)) throw error;
+      reject(object, item.lastLine, text, error);
+      return null;
+    }
+    const fields: (string | null)[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      try {
+        fields[i] = converters[i](values[i]);
+      } catch (error) {
+        if (!(error instanceof FieldError)) throw error;
+        reject(object, item.lastLine, text, error, i, rawFieldText(values[i]));
+        return null;
+      }
+    }
+    return encodeRow(fields);
+  };
+
+  async function* rows(): AsyncGenerator<string> {
+    try {
+      for await (const object of objects) {
+        try {
+          for await (const item of scanRecords(openObject(ctx.objectStore, object, statement.gzip))) {
+            ctx.signal.throwIfAborted();
+            if (item.kind === 'record') {
+              const row = rowFor(object, item);
+              if (row !== null) yield row;
+            } else {
+              reject(object, item.lastLine, item.rawText, scanProblem(item));
+            }
+          }
+        } catch (error) {
+          throw readFailure(error, object);
+        }
+      }
+    } catch (error) {
+      stopReason = error;
+      throw error;
+    }
+  }
+
+  const sql = `COPY ${table.sqlName} (${table.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) FROM STDIN`;
+  let rowsLoaded: number;
+  try {
+    rowsLoaded = await ctx.session.copyFrom(sql, inChunks(rows()));
+  } catch (error) {
+    throw stopReason ?? error;
+  }
+  return { rowsLoaded, loadErrors };
+}
+
+function scanProblem(item: Exclude<ScanItem, { kind: 'record' }>): FieldError {
+  switch (item.kind) {
+    case 'junk':
+      return new FieldError(1216, 'Invalid JSON: only whitespace may separate JSON objects');
+    case 'too-large':
+      return new FieldError(1216, `Invalid JSON: the object is ${item.size} bytes, over the 4 MB limit`);
+    case 'unterminated':
+      return new FieldError(1216, 'Invalid JSON: the file ends inside an object');
+  }
+}
+
+/** Errors reading an object (gzip, file system) fail the COPY and name the object; our own errors pass through. */
+function readFailure(error: unknown, object: SourceObject): unknown {
+  if (error instanceof CopyFailedError || (error instanceof Error && error.name === 'AbortError')) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new CopyFailedError(`Failed to read '${object.url}': ${detail}`);
+}
+
+async function recordMapper(statement: CopyStatement, table: TargetTable, store: ObjectStore): Promise<RecordMapper> {
+  const names = table.columns.map((c) => c.name);
+  if (statement.json.mode === 'jsonpaths') {
+    const text = await readSmallObject(store, statement.json.location, 'JSONPaths');
+    let paths: PathStep[][] | null;
+    try {
+      paths = parseJsonPathsFile(text);
+    } catch (error) {
+      if (error instanceof JsonPathsError) throw new CopyFailedError(error.message);
+      throw error;
+    }
+    if (paths !== null) {
+      if (paths.length !== names.length) {
+        throw new CopyFailedError(
+          `Number of jsonpaths and the number of columns should match. JSONPath size: ${paths.length}, Number of columns in table or column list: ${names.length}`,
+        );
+      }
+      const steps = paths;
+      return (record) => steps.map((path) => selectPath(record, path));
+    }
+    // A file whose top-level key is not "jsonpaths": Redshift silently maps as 'auto'.
+  }
+  const ignoreCase = statement.json.mode === 'auto' && statement.json.ignoreCase;
+  return (record) => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+      throw new FieldError(1216, "Invalid JSON: 'auto' needs each record to be a JSON object");
+    }
+    if (!ignoreCase) return names.map((name) => (Object.hasOwn(record, name) ? record[name] : undefined));
+    const byLowerKey = new Map<string, JsonValue>();
+    for (const [key, value] of Object.entries(record)) {
+      const lower = key.toLowerCase();
+      if (!byLowerKey.has(lower)) byLowerKey.set(lower, value);
+    }
+    return names.map((name) => byLowerKey.get(name));
+  };
+}
+
+async function sessionIdentity(session: EngineSession): Promise<{ userId: number; transactionId: number }> {
+  const outcome = await session.query(
+    `SELECT (SELECT oid FROM pg_roles WHERE rolname = current_user)::int8, pg_current_xact_id()::text::int8`,
+  );
+  const [userId, transactionId] = outcome.rows[0];
+  return { userId: Number(userId), transactionId: Number(transactionId) };
+}
