@@ -1,0 +1,119 @@
+/**
+ * Turns the interpreter's event log into one readable line per step: a stage starting, each statement
+ * status a poll sees, rows, retries, caught errors and failures. It also remembers the first failure
+ * that was not retried away, which is the one a failed run is reported by.
+ */
+import type { StateMachine } from 'aws-local-stepfunctions';
+
+/** The package does not export its event type; take it from run()'s return type. */
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
+
+export interface StateFailure {
+  state: string;
+  error: string;
+  cause: string;
+}
+
+/** Lambda errors carry Step Functions' Cause, a JSON text; show its message. */
+export function causeMessage(cause: unknown): string {
+  if (typeof cause !== 'string') return cause instanceof Error ? cause.message : JSON.stringify(cause ?? null);
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a Fail state's Cause, or the interpreter's own message.
+  }
+  return cause;
+}
+
+interface StatementProgressLike {
+  stage: string;
+  statementId: string;
+  status: string;
+  resultRows: number | null;
+  waitSeconds: number;
+}
+
+function isStatementProgress(value: unknown): value is StatementProgressLike {
+  const v = value as Partial<StatementProgressLike> | null;
+  return typeof v === 'object' && v !== null && typeof v.stage === 'string' && typeof v.statementId === 'string' && typeof v.status === 'string';
+}
+
+export class ProgressReporter {
+  private readonly startedAt = Date.now();
+  private readonly entered = new Set<string>();
+  /** States whose error was just caught: their exit carries no result worth a line. */
+  private readonly caught = new Set<string>();
+  private readonly taskResults = new Map<string, { functionKey: string; result: unknown }>();
+  /** Failures in order; a retry takes its state's failure back off. */
+  private readonly failures: StateFailure[] = [];
+
+  constructor(private readonly write: (line: string) => void) {}
+
+  /** The Task wrapper hands over each handler's result, which the event log shows only after ResultPath. */
+  recordTaskResult(state: string, functionKey: string, result: unknown): void {
+    this.taskResults.set(state, { functionKey, result });
+  }
+
+  /** Any line the runner itself wants shown, stamped like the rest. */
+  note(text: string): void {
+    this.line(text);
+  }
+
+  get rootFailure(): StateFailure | undefined {
+    return this.failures[0];
+  }
+
+  onEvent(event: EventLog): void {
+    switch (event.type) {
+      case 'StateEntered':
+        if ((event.state.type === 'Task' || event.state.type === 'Parallel') && !this.entered.has(event.state.name)) {
+          this.entered.add(event.state.name);
+          this.line(`${event.state.name}: started`);
+        }
+        break;
+      case 'StateExited':
+        if (this.caught.delete(event.state.name)) break;
+        if (event.state.type === 'Task') this.line(`${event.state.name}: ${this.describeResult(event.state.name)}`);
+        break;
+      case 'StateFailed': {
+        const failure = { state: event.state.name, error: event.Error, cause: causeMessage(event.Cause) };
+        this.failures.push(failure);
+        this.line(`${failure.state}: failed with ${failure.error}: ${failure.cause}`);
+        break;
+      }
+      case 'StateRetried':
+        this.failures.pop();
+        this.line(`${event.state.name}: retrying, attempt ${event.retry.attempt + 1}`);
+        break;
+      case 'StateCaught':
+        this.caught.add(event.state.name);
+        this.line(`${event.state.name}: error caught, continuing at ${event.catch.catcher.Next}`);
+        break;
+      case 'ExecutionSucceeded':
+        this.line('execution succeeded');
+        break;
+      case 'ExecutionFailed':
+        this.line(`execution failed with ${event.Error}: ${causeMessage(event.Cause)}`);
+        break;
+      default:
+        break; // Waits, Choices, Passes and branch bookkeeping would only repeat the lines above.
+    }
+  }
+
+  private describeResult(state: string): string {
+    const { functionKey, result } = this.taskResults.get(state) ?? {};
+    if (!isStatementProgress(result)) return 'done';
+    const { stage, statementId, status, resultRows, waitSeconds } = result;
+    const id = statementId.slice(0, 8);
+    // A stage's own Lambda (function key = stage) submits; any other Lambda reporting on it polled.
+    if (functionKey === stage) return `${stage} submitted statement ${id}`;
+    if (status === 'FINISHED') return `${stage} statement ${id} FINISHED, ${resultRows ?? 0} rows`;
+    return `${stage} statement ${id} ${status}, next poll in ${waitSeconds}s (shortened offline)`;
+  }
+
+  private line(text: string): void {
+    const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1).padStart(6);
+    this.write(`[${seconds}s] ${text}`);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The local warehouse as the CLI and the runner use it: the Data API emulator started in-process,
+ * and a real Data API client pointed at it over HTTP. Every query goes through the Data API, as on AWS.
+ */
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { startEmulator } from '../emulator';
+import type { WarehouseTarget } from '../../pipeline/config';
+import { describeStatement, fetchResultRows, submitStatement, type Value } from '../../redshift/data-api';
+import { waitForStatement } from '../../pipeline/poll';
+
+/** The bucket every default S3 location of the pipeline names; the data folder is mounted as it. */
+export const OFFLINE_BUCKET = 'udacity-dend';
+export const OFFLINE_DATABASE = 'dev';
+export const OFFLINE_TARGET: WarehouseTarget = { kind: 'cluster', clusterId: 'sparkify-offline', database: OFFLINE_DATABASE, dbUser: 'awsuser' };
+/** Dummy values: the emulator ignores signatures, and real credentials must never reach it. */
+export const OFFLINE_CREDENTIALS = { accessKeyId: 'offline', secretAccessKey: 'offline' };
+export const OFFLINE_REGION = 'us-west-2';
+
+export interface WarehouseOptions {
+  engine?: 'pglite' | 'postgres';
+  /** PostgreSQL server URL, for engine 'postgres'. */
+  databaseUrl?: string;
+  /** PGlite data directory; without it the warehouse lives in memory and is gone at stop(). */
+  warehouseDir?: string;
+  /** Folder mounted as the bucket `udacity-dend`; without it COPY has nothing to read. */
+  bucketDir?: string;
+  port?: number;
+}
+
+export interface QueryResult {
+  rows: Record<string, Value>[];
+  /** Rows returned, or affected for INSERT/UPDATE/DELETE/COPY. */
+  resultRows: number | null;
+  hasResultSet: boolean;
+}
+
+export interface LocalWarehouse {
+  endpoint: string;
+  client: RedshiftDataClient;
+  query(sql: string, parameters?: Record<string, string>): Promise<QueryResult>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalWarehouse(options: WarehouseOptions): Promise<LocalWarehouse> {
+  const emulator = await startEmulator({
+    engine: options.engine,
+    databaseUrl: options.databaseUrl,
+    dataDir: options.warehouseDir,
+    buckets: options.bucketDir ? { [OFFLINE_BUCKET]: options.bucketDir } : undefined,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    database: OFFLINE_DATABASE,
+  });
+  const client = new RedshiftDataClient({ endpoint: emulator.endpoint, region: OFFLINE_REGION, credentials: OFFLINE_CREDENTIALS });
+  return {
+    endpoint: emulator.endpoint,
+    client,
+    async query(sql, parameters) {
+      const statementId = await submitStatement(client, OFFLINE_TARGET, { name: 'sparkify-query', sqls: [sql], parameters });
+      await waitForStatement(client, 'query', statementId);
+      const description = await describeStatement(client, statementId);
+      const hasResultSet = description.HasResultSet === true;
+      return {
+        rows: hasResultSet ? await fetchResultRows(client, statementId) : [],
+        resultRows: description.ResultRows === undefined || description.ResultRows < 0 ? null : description.ResultRows,
+        hasResultSet,
+      };
+    },
+    async stop() {
+      client.destroy();
+      await emulator.stop();
+    },
+  };
+}
