@@ -1,0 +1,47 @@
+/** Redshift's error wording: SqlError for statements the dialect itself rejects, and the engine-error mapping. */
+
+/** A statement Redshift would reject. The message is Redshift's wording, without the "ERROR: " prefix. */
+export class SqlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SqlError';
+  }
+}
+
+/**
+ * Name of the CHECK constraint that makes a VARCHAR(n) column count bytes, as Redshift does. The length is
+ * in the name so that a violation can be reported with Redshift's text; PostgreSQL cuts names at 63 bytes.
+ */
+export function varcharBytesConstraintName(bytes: number, column: string): string {
+  return truncateUtf8(`varchar${bytes}_bytes_${column}`, 63);
+}
+
+const VARCHAR_BYTES_VIOLATION = /violates check constraint "varchar(\d+)_bytes_/;
+
+const REWORDINGS: [RegExp, (match: RegExpExecArray) => string][] = [
+  [/^MERGE command cannot affect row a second time/, () => 'Found multiple matches to update the same tuple.'],
+  [VARCHAR_BYTES_VIOLATION, (m) => `value too long for type character varying(${m[1]})`],
+  // GENERATED ALWAYS identity, which is what Redshift's IDENTITY(seed, step) becomes.
+  [/^cannot insert a non-DEFAULT value into column "/, () => 'cannot set an identity column to a value'],
+  [/^column ".*" can only be updated to DEFAULT/, () => 'cannot set an identity column to a value'],
+];
+
+/** PostgreSQL's error text → Redshift's, where the two word the same failure differently. */
+export function toRedshiftError(pgMessage: string): string {
+  for (const [pattern, reword] of REWORDINGS) {
+    const match = pattern.exec(pgMessage);
+    if (match) return reword(match);
+  }
+  return pgMessage;
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let out = '';
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > maxBytes) break;
+    out += ch;
+  }
+  return out;
+}
