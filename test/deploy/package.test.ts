@@ -1,0 +1,110 @@
+/**
+ * `npx serverless package` (osls) must work offline with no AWS credentials; the compiled CloudFormation
+ * template must hold the state machine, the nightly schedule with its input, nodejs22.x functions sharing
+ * one scoped role, and the SQL files in the artifact.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const projectRoot = path.join(__dirname, '../..');
+const outputDir = mkdtempSync(path.join(tmpdir(), 'sparkify-package-'));
+
+type Template = { Resources: Record<string, { Type: string; Properties: any; Condition?: string }>; Conditions: Record<string, unknown> };
+let template: Template;
+let artifactFiles: string[];
+
+beforeAll(async () => {
+  // No credentials, profile or ~/.aws: packaging must not need an AWS account.
+  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))), HOME: outputDir };
+  await run('npx', ['serverless', 'package', '--stage', 'test', '--package', outputDir], { cwd: projectRoot, env, timeout: 240_000 });
+  template = JSON.parse(readFileSync(path.join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  const { stdout } = await run('unzip', ['-Z1', path.join(outputDir, 'sparkify-etl.zip')]);
+  artifactFiles = stdout.trim().split('\n');
+}, 300_000);
+
+afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
+
+const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+describe('serverless package', () => {
+  test('compiles the state machine from statemachine/etl.asl.yml, resolving function keys to the Lambdas', () => {
+    const machine = template.Resources.SparkifyEtlStateMachine;
+    expect(machine.Type).toBe('AWS::StepFunctions::StateMachine');
+    const [definition, mappings] = machine.Properties.DefinitionString['Fn::Sub'];
+    const parsed = JSON.parse(definition.replace(/"?\$\{[A-Za-z0-9]+\}"?/g, '"resolved"'));
+    expect(parsed.StartAt).toBe('Start');
+    expect(Object.keys(parsed.States)).toEqual(expect.arrayContaining(['StageData', 'LoadStar', 'ReportResults', 'NotifyFailure', 'Failed']));
+    const targets = Object.values(mappings as Record<string, any>).map((m) => m['Fn::GetAtt']?.[0] ?? m.Ref);
+    expect(new Set(targets)).toEqual(new Set([
+      'CreateTablesLambdaFunction', 'PollStatementLambdaFunction', 'StageEventsLambdaFunction', 'StageSongsLambdaFunction',
+      'LoadStarLambdaFunction', 'CheckQualityLambdaFunction', 'ReportResultsLambdaFunction', 'FailureTopic',
+    ]));
+  });
+
+  test('schedules the nightly run with an explicit input', () => {
+    const rules = resourcesOfType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0];
+    expect(rule.Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+    expect(rule.Properties.State).toBe('ENABLED');
+    expect(rule.Properties.Targets[0]).toMatchObject({ Input: '{}', Arn: { Ref: 'SparkifyEtlStateMachine' } });
+  });
+
+  test('deploys seven nodejs22.x functions, all with the one ETL role and the configuration variables', () => {
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual([
+      'CheckQualityLambdaFunction', 'CreateTablesLambdaFunction', 'LoadStarLambdaFunction', 'PollStatementLambdaFunction',
+      'ReportResultsLambdaFunction', 'StageEventsLambdaFunction', 'StageSongsLambdaFunction',
+    ]);
+    for (const [, fn] of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': ['EtlFunctionRole', 'Arn'] });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        REDSHIFT_CLUSTER_ID: 'sparkify', REDSHIFT_DB_USER: 'etl_loader', REDSHIFT_DATABASE: 'dev',
+        S3_LOG_DATA: 's3://udacity-dend/log_data', S3_SONG_DATA: 's3://udacity-dend/song_data',
+        S3_LOG_JSONPATH: 's3://udacity-dend/log_json_path.json', S3_REGION: 'us-west-2',
+      });
+    }
+  });
+
+  test('scopes the Data API to the cluster, credentials to the db user, and statements to their owner', () => {
+    const statements: any[] = template.Resources.EtlFunctionRole.Properties.Policies[0].PolicyDocument.Statement;
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid) ?? statements.map((s) => s['Fn::If']?.[1]).find((s) => s?.Sid === sid);
+
+    const submit = bySid('SubmitToTheWarehouse');
+    expect(submit.Action).toEqual(['redshift-data:ExecuteStatement', 'redshift-data:BatchExecuteStatement']);
+    expect(submit.Resource['Fn::If'][1]).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:redshift:${AWS::Region}:${AWS::AccountId}:cluster:sparkify' });
+
+    const follow = bySid('FollowOwnStatements');
+    expect(follow.Action).toEqual(['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement']);
+    expect(follow.Condition.StringEquals['redshift-data:statement-owner-iam-userid']).toEqual({ 'Fn::Join': ['', ['$', '{aws:userid}']] });
+
+    const credentials = bySid('TemporaryCredentialsForTheEtlUser');
+    expect(credentials.Action).toBe('redshift:GetClusterCredentials');
+    expect(credentials.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:redshift:${AWS::Region}:${AWS::AccountId}:dbuser:sparkify/etl_loader' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:redshift:${AWS::Region}:${AWS::AccountId}:dbname:sparkify/dev' },
+    ]);
+    // No wildcard submit rights anywhere, and the account id is never resolved at package time.
+    expect(JSON.stringify(template)).not.toMatch(/"redshift-data:\*"|"Action":"\*"/);
+    expect(JSON.stringify(template.Resources.EtlFunctionRole)).not.toMatch(/\d{12}/);
+  });
+
+  test('lets the state machine invoke the functions and publish to the failure topic only', () => {
+    const statements: any[] = template.Resources.SparkifyEtlStateMachineRole.Properties.Policies[0].PolicyDocument.Statement;
+    expect(statements.map((s) => s.Action).flat().sort()).toEqual(['lambda:InvokeFunction', 'sns:Publish']);
+    expect(statements.find((s) => s.Action.includes('sns:Publish')).Resource).toEqual([{ Ref: 'FailureTopic' }]);
+    expect(template.Resources.FailureTopic.Type).toBe('AWS::SNS::Topic');
+  });
+
+  test('ships every handler bundle and the SQL files they read', () => {
+    for (const fn of ['createTables', 'stageEvents', 'stageSongs', 'loadStar', 'checkQuality', 'pollStatement', 'reportResults']) {
+      expect(artifactFiles).toContain(`functions/${fn}.js`);
+    }
+    expect(artifactFiles).toEqual(expect.arrayContaining(['sql/schema/songplays.sql', 'sql/star/songplays.sql', 'sql/staging/staging_events.sql', 'sql/checks/row_counts.sql']));
+  });
+});
