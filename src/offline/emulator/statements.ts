@@ -1,0 +1,259 @@
+/**
+ * The statements the emulator has accepted, and how each one runs: asynchronously, on an engine
+ * session of its own, inside one transaction (BEGIN … COMMIT, ROLLBACK on failure), moving through
+ * SUBMITTED → PICKED → STARTED → FINISHED | FAILED | ABORTED while clients poll.
+ */
+import { randomUUID } from 'node:crypto';
+import { executeCopy, recordLoadErrors, CopyFailedError, type LoadErrorRow } from '../copy';
+import { bindNamedParameters, toRedshiftError, translate, SqlError } from '../dialect';
+import type { Cell, ColumnInfo, Engine, EngineSession, QueryOutcome } from '../engines';
+import type { ObjectStore } from '../s3/object-store';
+
+export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
+
+const TERMINAL: ReadonlySet<StatementStatus> = new Set(['FINISHED', 'FAILED', 'ABORTED']);
+
+export const isTerminal = (status: StatementStatus) => TERMINAL.has(status);
+
+export interface SqlParameter {
+  name: string;
+  value: string;
+}
+
+/** Who asked and where, echoed back by Describe/List as the Data API does. */
+export interface SubmissionContext {
+  database: string;
+  dbUser?: string;
+  clusterIdentifier?: string;
+  workgroupName?: string;
+  secretArn?: string;
+  statementName?: string;
+  parameters?: SqlParameter[];
+  /** TRANSACTION (one transaction for the whole batch) or AUTO_COMMIT (one per statement). */
+  executionMode: 'TRANSACTION' | 'AUTO_COMMIT';
+}
+
+export interface StatementResult {
+  columns: ColumnInfo[];
+  rows: Cell[][];
+}
+
+/** One SQL text the client submitted: a whole ExecuteStatement, or one sub-statement of a batch. */
+export class Statement {
+  status: StatementStatus = 'SUBMITTED';
+  readonly createdAt = Date.now();
+  updatedAt = this.createdAt;
+  error?: string;
+  /** Rows returned, or affected, or loaded by COPY. */
+  resultRows = 0;
+  result?: StatementResult;
+  redshiftQueryId = 0;
+  private startedNs?: bigint;
+  private endedNs?: bigint;
+
+  constructor(
+    readonly id: string,
+    readonly queryString: string,
+  ) {}
+
+  get hasResultSet(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** Nanoseconds the statement has run (so far, while it runs). */
+  get durationNs(): number {
+    if (this.startedNs === undefined) return 0;
+    return Number((this.endedNs ?? process.hrtime.bigint()) - this.startedNs);
+  }
+
+  /** Moves the status on; a terminal status is final (a cancel may have got there first). */
+  moveTo(status: StatementStatus, error?: string): void {
+    if (isTerminal(this.status)) return;
+    this.status = status;
+    this.updatedAt = Date.now();
+    if (status === 'STARTED') this.startedNs ??= process.hrtime.bigint();
+    if (isTerminal(status)) {
+      this.startedNs ??= process.hrtime.bigint();
+      this.endedNs = process.hrtime.bigint();
+      this.error = error;
+    }
+  }
+}
+
+/** What a client submitted with one call: ExecuteStatement (one statement) or BatchExecuteStatement. */
+export class Submission {
+  readonly top: Statement;
+  /** The statements that run: the top one itself for ExecuteStatement, `<id>:1…N` for a batch. */
+  readonly units: Statement[];
+  readonly aborter = new AbortController();
+  redshiftPid = 0;
+  /** The engine session while the submission runs (for CancelStatement). */
+  session?: EngineSession;
+  readonly settled: Promise<void>;
+  private settle!: () => void;
+
+  constructor(
+    readonly context: SubmissionContext,
+    sqls: string[],
+    readonly isBatch: boolean,
+  ) {
+    const id = randomUUID();
+    this.top = new Statement(id, sqls.join('; '));
+    this.units = isBatch ? sqls.map((sql, index) => new Statement(`${id}:${index + 1}`, sql)) : [this.top];
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  get id(): string {
+    return this.top.id;
+  }
+
+  /** For a batch: sums of the sub-statements, and whether any has a result set. */
+  get resultRows(): number {
+    return this.isBatch ? this.units.reduce((sum, unit) => sum + unit.resultRows, 0) : this.top.resultRows;
+  }
+
+  /** @internal */
+  markSettled(): void {
+    this.settle();
+  }
+}
+
+class StatementAborted extends Error {}
+
+/** Runs submissions against the engine, reading S3 objects for COPY from the object store. */
+export class StatementRunner {
+  private nextQueryId = 1000;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly objectStore: ObjectStore,
+    private readonly databaseName: string,
+  ) {}
+
+  /** Starts the submission in the background; errors end as FAILED statements, never as rejections. */
+  start(submission: Submission): void {
+    void this.run(submission).finally(() => submission.markSettled());
+  }
+
+  private async run(submission: Submission): Promise<void> {
+    const { top, units, context } = submission;
+    const signal = submission.aborter.signal;
+    top.moveTo('PICKED');
+    if (context.database !== this.databaseName) {
+      this.failRemaining(submission, `FATAL: database "${context.database}" does not exist`);
+      return;
+    }
+    const session = await this.engine.openSession();
+    const loadErrors: LoadErrorRow[] = [];
+    try {
+      if (signal.aborted) return; // cancelled while it waited for the engine
+      submission.session = session;
+      submission.redshiftPid = session.pid;
+      top.moveTo('STARTED');
+      await session.query('BEGIN');
+      for (const unit of units) {
+        if (signal.aborted) throw new StatementAborted();
+        unit.redshiftQueryId = this.nextQueryId++;
+        if (submission.isBatch) unit.moveTo('STARTED');
+        await this.runUnit(session, submission, unit, loadErrors);
+        unit.moveTo('FINISHED');
+        if (context.executionMode === 'AUTO_COMMIT') {
+          await session.query('COMMIT');
+          await session.query('BEGIN');
+        }
+      }
+      if (signal.aborted) throw new StatementAborted();
+      await session.query('COMMIT');
+      top.moveTo('FINISHED');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      if (error instanceof CopyFailedError) loadErrors.push(...error.loadErrors);
+      if (signal.aborted) this.abortRemaining(submission);
+      else this.failRemaining(submission, errorText(error));
+    } finally {
+      submission.session = undefined;
+      await this.saveLoadErrors(session, submission, loadErrors);
+      await session.release();
+    }
+  }
+
+  /** Runs one client statement: its translated statements in order; the last one gives the result. */
+  private async runUnit(session: EngineSession, submission: Submission, unit: Statement, loadErrors: LoadErrorRow[]): Promise<void> {
+    const { context } = submission;
+    const signal = submission.aborter.signal;
+    for (const statement of translate(unit.queryString)) {
+      if (signal.aborted) throw new StatementAborted();
+      if (statement.kind === 'copy') {
+        const outcome = await executeCopy(statement.source, {
+          session,
+          objectStore: this.objectStore,
+          signal,
+          queryId: unit.redshiftQueryId,
+          database: context.database,
+          userName: context.dbUser ?? 'awsuser',
+        });
+        loadErrors.push(...outcome.loadErrors);
+        unit.result = undefined;
+        unit.resultRows = outcome.rowsLoaded;
+        continue;
+      }
+      const bound = bindNamedParameters(statement.sql, context.parameters ?? []);
+      let outcome: QueryOutcome;
+      if (statement.commitsTransaction && context.executionMode === 'TRANSACTION') {
+        // Redshift's TRUNCATE commits the transaction it runs in, earlier statements included.
+        await session.query('COMMIT');
+        outcome = await session.query(bound.sql, bound.values);
+        await session.query('BEGIN');
+      } else {
+        outcome = await session.query(bound.sql, bound.values);
+      }
+      recordOutcome(unit, outcome);
+    }
+  }
+
+  /** Marks every statement not yet ended FAILED with `message`, the top one too. */
+  private failRemaining(submission: Submission, message: string): void {
+    const { top, units } = submission;
+    const failing = units.find((unit) => !isTerminal(unit.status) && unit.status !== 'SUBMITTED') ?? units[0];
+    failing.moveTo('FAILED', message);
+    // ⚠ Redshift's status for the batch statements after a failed one is unconfirmed; they never ran.
+    for (const unit of units) if (unit !== failing) unit.moveTo('ABORTED');
+    top.moveTo('FAILED', message);
+  }
+
+  private abortRemaining(submission: Submission): void {
+    for (const unit of submission.units) unit.moveTo('ABORTED');
+    submission.top.moveTo('ABORTED');
+  }
+
+  /** Load errors outlive the COPY's transaction, as Redshift's system tables do: own transaction. */
+  private async saveLoadErrors(session: EngineSession, submission: Submission, rows: LoadErrorRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await session.query('BEGIN');
+      await recordLoadErrors(session, rows);
+      await session.query('COMMIT');
+    } catch (error) {
+      await session.query('ROLLBACK').catch(() => undefined);
+      console.error(`Could not record ${rows.length} load error row(s) of statement ${submission.id}:`, error);
+    }
+  }
+}
+
+function recordOutcome(unit: Statement, outcome: QueryOutcome): void {
+  if (outcome.fields.length > 0) {
+    unit.result = { columns: outcome.fields, rows: outcome.rows };
+    unit.resultRows = outcome.rows.length;
+  } else {
+    unit.result = undefined;
+    // Statements without a row count (DDL, SET) report 0 rows.
+    unit.resultRows = outcome.rowCount ?? 0;
+  }
+}
+
+/** A SQL failure as DescribeStatement's Error shows it. */
+function errorText(error: unknown): string {
+  if (error instanceof SqlError || error instanceof CopyFailedError) return `ERROR: ${error.message}`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `ERROR: ${toRedshiftError(message)}`;
+}
