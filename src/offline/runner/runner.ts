@@ -12,8 +12,7 @@ import { invokeLambda, loadHandler, type LambdaHandler } from './lambda';
 import { ProgressReporter, type StateFailure } from './progress';
 import { countsFromOutput, type RunCounts } from './summary';
 import {
-  OFFLINE_BUCKET, OFFLINE_CREDENTIALS, OFFLINE_REGION, OFFLINE_TARGET, startLocalWarehouse,
-  type LocalWarehouse, type WarehouseOptions,
+  OFFLINE_BUCKET, OFFLINE_REGION, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
 } from './warehouse';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
@@ -45,13 +44,7 @@ export interface OfflineRunner {
 function handlerEnvironment(endpoint: string, overrides: Record<string, string>): Record<string, string> {
   const bucket = `s3://${OFFLINE_BUCKET}`;
   return {
-    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
-    AWS_REGION: OFFLINE_REGION,
-    AWS_ACCESS_KEY_ID: OFFLINE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: OFFLINE_CREDENTIALS.secretAccessKey,
-    REDSHIFT_CLUSTER_ID: OFFLINE_TARGET.kind === 'cluster' ? OFFLINE_TARGET.clusterId : '',
-    REDSHIFT_DATABASE: OFFLINE_TARGET.database,
-    REDSHIFT_DB_USER: OFFLINE_TARGET.kind === 'cluster' ? (OFFLINE_TARGET.dbUser ?? '') : '',
+    ...offlineClientEnvironment(endpoint),
     S3_LOG_DATA: `${bucket}/log_data`,
     S3_SONG_DATA: `${bucket}/song_data`,
     S3_LOG_JSONPATH: `${bucket}/log_json_path.json`,

@@ -11,10 +11,23 @@ import { waitForStatement } from '../../pipeline/poll';
 /** The bucket every default S3 location of the pipeline names; the data folder is mounted as it. */
 export const OFFLINE_BUCKET = 'udacity-dend';
 export const OFFLINE_DATABASE = 'dev';
-export const OFFLINE_TARGET: WarehouseTarget = { kind: 'cluster', clusterId: 'sparkify-offline', database: OFFLINE_DATABASE, dbUser: 'awsuser' };
+export const OFFLINE_TARGET = { kind: 'cluster', clusterId: 'sparkify-offline', database: OFFLINE_DATABASE, dbUser: 'awsuser' } as const satisfies WarehouseTarget;
 /** Dummy values: the emulator ignores signatures, and real credentials must never reach it. */
 export const OFFLINE_CREDENTIALS = { accessKeyId: 'offline', secretAccessKey: 'offline' };
 export const OFFLINE_REGION = 'us-west-2';
+
+/** What a Data API client (an SDK, the AWS CLI, a handler) needs in its environment to use the emulator. */
+export function offlineClientEnvironment(endpoint: string): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    AWS_REGION: OFFLINE_REGION,
+    AWS_ACCESS_KEY_ID: OFFLINE_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: OFFLINE_CREDENTIALS.secretAccessKey,
+    REDSHIFT_CLUSTER_ID: OFFLINE_TARGET.clusterId,
+    REDSHIFT_DATABASE: OFFLINE_TARGET.database,
+    REDSHIFT_DB_USER: OFFLINE_TARGET.dbUser,
+  };
+}
 
 export interface WarehouseOptions {
   engine?: 'pglite' | 'postgres';

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startEmulator } from '../../offline/emulator';
+import { OFFLINE_BUCKET, OFFLINE_DATABASE, offlineClientEnvironment } from '../../offline/runner';
+import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags, port } from '../args';
+import { workspace } from '../workspace';
+
+export const DEFAULT_EMULATOR_PORT = 5439;
+
+export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR]
+
+Starts the local Redshift Data API emulator (awsJson1_1 over HTTP on 127.0.0.1) and runs until Ctrl-C.
+Point any Data API client at it with the environment variables it prints.
+
+  --port N                  port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
+  --s3-root DIR             folder standing for S3: each first-level folder is a bucket
+  --data DIR                folder mounted as the bucket ${OFFLINE_BUCKET}, as sparkify run does
+${ENGINE_HELP}`;
+
+export async function emulatorCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags('emulator', args, {
+    port: { type: 'string' },
+    's3-root': { type: 'string' },
+    data: { type: 'string' },
+    ...ENGINE_OPTIONS,
+  });
+  if (values.help) {
+    console.log(EMULATOR_HELP);
+    return 0;
+  }
+  const engine = engineFlags(values, workspace.warehouse);
+  if (engine.warehouseDir) mkdirSync(engine.warehouseDir, { recursive: true });
+  const emulator = await startEmulator({
+    engine: engine.engine,
+    databaseUrl: engine.databaseUrl,
+    dataDir: engine.warehouseDir,
+    s3Root: values['s3-root'] && path.resolve(values['s3-root']),
+    buckets: values.data ? { [OFFLINE_BUCKET]: path.resolve(values.data) } : undefined,
+    host: '127.0.0.1',
+    port: port(values.port, DEFAULT_EMULATOR_PORT),
+    database: OFFLINE_DATABASE,
+  });
+  const exports = Object.entries(offlineClientEnvironment(emulator.endpoint)).map(([name, value]) => `export ${name}=${value}`);
+  console.log(`Redshift Data API emulator listening on ${emulator.endpoint} (engine ${engine.engine}${engine.warehouseDir ? `, data in ${engine.warehouseDir}` : ''})`);
+  console.log(`Point a Data API client at it (dummy credentials; the emulator ignores signatures):\n${exports.join('\n')}`);
+  console.log('Press Ctrl-C to stop.');
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  console.log('Stopping the emulator…');
+  await emulator.stop();
+  console.log('Stopped.');
+  return 0;
+}

@@ -1,0 +1,68 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { formatSummary, gatherSummary, startOfflineRunner } from '../../offline/runner';
+import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags } from '../args';
+import { ensureDefaultDataset, workspace } from '../workspace';
+
+export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON]
+
+Runs the whole nightly load offline: the state machine in statemachine/etl.asl.yml with the real
+Lambda handlers, against the local Redshift Data API emulator, with DIR standing for s3://udacity-dend/.
+
+  --data DIR                folder laid out like the bucket (song_data/, log_data/, log_json_path.json);
+                            default: a generated dataset in .sparkify/data, written on first use
+  --json                    print only the row counts, as one JSON object
+  --input JSON              execution input (default {}: the default nightly load)
+${ENGINE_HELP}
+
+Progress goes to stderr, the summary to stdout. Exit status: 0 success, 1 the run failed, 2 bad usage.`;
+
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags('run', args, {
+    data: { type: 'string' },
+    json: { type: 'boolean' },
+    input: { type: 'string' },
+    ...ENGINE_OPTIONS,
+  });
+  if (values.help) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const engine = engineFlags(values, workspace.warehouse);
+  const input = parseInput(values.input);
+  if (values.data !== undefined && !(existsSync(values.data) && statSync(values.data).isDirectory())) {
+    throw new UsageError(`--data ${values.data}: no such folder`);
+  }
+  const progress = values.json ? () => undefined : (line: string) => console.error(line);
+  const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
+
+  if (engine.warehouseDir) mkdirSync(engine.warehouseDir, { recursive: true });
+  progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
+  const runner = await startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
+  try {
+    const outcome = await runner.run(input);
+    if (!outcome.succeeded) {
+      const { state, error, cause } = outcome.failure;
+      console.error(`Run failed in state ${state}: ${error}: ${cause}`);
+      return 1;
+    }
+    if (values.json) {
+      console.log(JSON.stringify(outcome.counts, null, 2));
+    } else {
+      progress(`Run finished in ${(outcome.durationMs / 1000).toFixed(1)}s`);
+      console.log(formatSummary(await gatherSummary(runner.warehouse, outcome.counts, outcome.startedAt)));
+    }
+    return 0;
+  } finally {
+    await runner.stop();
+  }
+}
+
+function parseInput(text: string | undefined): unknown {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--input is not JSON: ${(error as Error).message}`);
+  }
+}
