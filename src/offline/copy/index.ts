@@ -162,8 +162,10 @@ function scanProblem(item: Exclude<ScanItem, { kind: 'record' }>): FieldError {
 
 /** Errors reading an object (gzip, file system) fail the COPY and name the object; our own errors pass through. */
 function readFailure(error: unknown, object: SourceObject): unknown {
-  if (error instanceof CopyFailedError || (error instanceof Error && error.name === 'AbortError')) return error;
-  const detail = error instanceof Error ? error.message : String(error);
+  // Duck-typed: errors from Node's streams may come from another realm (a test VM), where instanceof fails.
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; message?: unknown };
+  if (error instanceof CopyFailedError || name === 'AbortError') return error;
+  const detail = typeof message === 'string' ? message : String(error);
   return new CopyFailedError(`Failed to read '${object.url}': ${detail}`);
 }
 
