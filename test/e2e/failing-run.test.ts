@@ -1,0 +1,41 @@
+import { startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
+import { SAMPLE } from './sample-run';
+
+describe('a failing offline run', () => {
+  let runner: OfflineRunner;
+  const progress: string[] = [];
+
+  beforeAll(async () => {
+    runner = await startOfflineRunner({
+      bucketDir: SAMPLE,
+      handlerEnv: { S3_LOG_DATA: 's3://udacity-dend/no_such_prefix' },
+      onProgress: (line) => progress.push(line),
+    });
+  });
+  afterAll(() => runner?.stop());
+
+  test('a bad prefix fails the run at the staging poll, naming the stage and the S3 error', async () => {
+    const outcome = await runner.run({});
+    expect(outcome.succeeded).toBe(false);
+    if (outcome.succeeded) return;
+    expect(outcome.failure.state).toBe('PollStageEvents');
+    expect(outcome.failure.error).toBe('StatementFailed');
+    expect(outcome.failure.cause).toContain('Stage stageEvents');
+    expect(outcome.failure.cause).toContain("The specified S3 prefix 'no_such_prefix' does not exist");
+    // The failure went through the ASL's Catch to the notification, then the Fail state.
+    expect(outcome.executionError).toMatch(/^StatementFailed: /);
+    expect(progress).toEqual(expect.arrayContaining([
+      expect.stringMatching(/StageData: error caught, continuing at NotifyFailure$/),
+      expect.stringMatching(/NotifyFailure: notification not sent offline \(SNS\): Sparkify ETL run failed/),
+      expect.stringMatching(/execution failed with StatementFailed: /),
+    ]));
+  });
+
+  test('bad execution input fails at the first stage with the field named', async () => {
+    const outcome = await runner.run({ window: { start: 'yesterday' } });
+    expect(outcome.succeeded).toBe(false);
+    if (outcome.succeeded) return;
+    expect(outcome.failure).toMatchObject({ state: 'CreateTables', error: 'InvalidInput' });
+    expect(outcome.failure.cause).toContain('window.start');
+  });
+});

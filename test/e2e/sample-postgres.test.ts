@@ -1,0 +1,3 @@
+import { describeSampleRun } from './sample-run';
+
+describeSampleRun('postgres');
