@@ -14,6 +14,7 @@ import { SqlError, varcharBytesConstraintName } from './errors';
 import { quoteIdentifier, rewriteRange } from './expressions';
 import type { Token } from './tokenizer';
 import { isPunct, isSignificant, isWord, matchingParen, skipInsignificant, splitOnCommas, significantTexts, textOf } from './token-cursor';
+import { readTableName } from './table-name';
 import { mapType } from './types';
 
 /** Output under construction: whitespace waits in `pending` so that a dropped clause takes its leading space with it. */
@@ -83,20 +84,6 @@ export function translateAddColumn(tokens: Token[], definitionStart: number): st
 function skipAfterWords(tokens: Token[], i: number, count: number): number {
   for (let k = 0; k < count; k++) i = skipInsignificant(tokens, i + 1, tokens.length);
   return i;
-}
-
-/** A table name: [#]part or part.part…, parts being words or quoted identifiers. Returns the index after it. */
-function readTableName(tokens: Token[], i: number, end: number): number {
-  if (tokens[i]?.text === '#' && tokens[i + 1]?.kind === 'word') return i + 2;
-  let next = i;
-  for (;;) {
-    const part = tokens[next];
-    if (part?.kind !== 'word' && part?.kind !== 'quoted') throw new SqlError(`syntax error at or near "${part?.text ?? 'end of input'}"`);
-    next++;
-    const dot = skipInsignificant(tokens, next, end);
-    if (!isPunct(tokens[dot], '.')) return next;
-    next = skipInsignificant(tokens, dot + 1, end);
-  }
 }
 
 /** Index of the AS that starts a CREATE TABLE … AS query after the table attributes, or -1. */

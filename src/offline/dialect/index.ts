@@ -4,12 +4,13 @@
  * All rewriting works on tokens (see tokenizer.ts), never on the raw text, so literals, quoted
  * identifiers and comments are never touched.
  */
-import { translateAddColumn, translateCreateTable } from './create-table';
+import { translateCreateTable } from './create-table';
 import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { translateMerge } from './merge';
 import { tokenize, type Token } from './tokenizer';
-import { isPunct, isSignificant, isWord, skipInsignificant, significantTexts } from './token-cursor';
+import { isPunct, isSignificant, significantTexts } from './token-cursor';
+import { translateAlterTable, translateAnalyze, translateSetting, translateVacuum } from './utility-statements';
 
 export { SqlError, toRedshiftError } from './errors';
 
@@ -43,50 +44,17 @@ function translateStatement(tokens: Token[]): TranslatedStatement[] {
       return [sql(translateCreateTable(tokens) ?? rewriteRange(tokens, 0, tokens.length))];
     case 'alter':
       if (second === 'table') return [sql(translateAlterTable(tokens))];
+      break;
+    case 'vacuum':
+      return [sql(translateVacuum(tokens))];
+    case 'analyze':
+      return [sql(translateAnalyze(tokens))];
+    case 'set':
+    case 'reset':
+    case 'show':
+      return [sql(translateSetting(tokens))];
   }
   return [sql(rewriteRange(tokens, 0, tokens.length))];
-}
-
-/**
- * ALTER TABLE t ADD [COLUMN] definition gets the CREATE TABLE column rules. Adding a key constraint, or
- * changing DISTSTYLE, DISTKEY, SORTKEY or a column's ENCODE, only informs Redshift's planner: here it
- * becomes a statement that changes nothing but still fails, as Redshift would, when the table is missing.
- */
-function translateAlterTable(tokens: Token[]): string {
-  const end = tokens.length;
-  const alter = skipInsignificant(tokens, 0, end);
-  const table = skipInsignificant(tokens, alter + 1, end);
-  let nameEnd = skipInsignificant(tokens, table + 1, end);
-  const nameStart = nameEnd;
-  nameEnd += tokens[nameEnd]?.text === '#' ? 2 : 1;
-  while (isPunct(tokens[skipInsignificant(tokens, nameEnd, end)], '.')) {
-    nameEnd = skipInsignificant(tokens, skipInsignificant(tokens, nameEnd, end) + 1, end) + 1;
-  }
-  const action = skipInsignificant(tokens, nameEnd, end);
-  const [verb, object, third] = significantTexts(tokens, action, end);
-  const tableName = rewriteRange(tokens, nameStart, nameEnd).trim();
-
-  const addsKeyConstraint = verb === 'add' && (['primary', 'unique', 'foreign'].includes(object) || (object === 'constraint' && third !== 'check'));
-  const changesLayout =
-    verb === 'alter' && (['diststyle', 'distkey', 'sortkey', 'encode'].includes(object) || (object === 'column' && isAlterColumnEncode(tokens, action, end)));
-  if (addsKeyConstraint || changesLayout) return checkTableExists(tableName);
-
-  if (verb === 'add' && object !== 'constraint' && object !== 'check') {
-    const definition = skipInsignificant(tokens, action + 1, end);
-    return translateAddColumn(tokens, isWord(tokens[definition], 'column') ? definition + 1 : action + 1);
-  }
-  return rewriteRange(tokens, 0, end);
-}
-
-function isAlterColumnEncode(tokens: Token[], action: number, end: number): boolean {
-  const texts = significantTexts(tokens, action, end);
-  return texts.length === 5 && texts[3] === 'encode';
-}
-
-/** A statement with no effect that fails with PostgreSQL's (and Redshift's) `relation "t" does not exist`. */
-function checkTableExists(tableName: string): string {
-  if (tableName.includes('$')) throw new SqlError(`syntax error at or near "${tableName}"`);
-  return `DO $$BEGIN PERFORM FROM ${tableName} LIMIT 0; END$$`;
 }
 
 /** Splits on ';' outside parentheses; a statement of only spaces and comments is dropped. */

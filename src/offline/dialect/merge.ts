@@ -6,6 +6,7 @@
  */
 import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
+import { readTableName } from './table-name';
 import type { Token } from './tokenizer';
 import { findTopLevelWord, isPunct, isWord, skipInsignificant } from './token-cursor';
 
@@ -29,7 +30,7 @@ export function translateMerge(tokens: Token[]): string[] {
     const condition = rewriteRange(tokens, on + 1, remove).trim();
     return [
       `DELETE FROM ${target} USING ${sourceAndAlias} WHERE ${condition}`,
-      `INSERT INTO ${tableNameOnly(tokens, into + 1, using)} SELECT * FROM ${tableNameOnly(tokens, using + 1, on)}`,
+      `INSERT INTO ${tableName(tokens, into + 1)} SELECT * FROM ${tableName(tokens, using + 1)}`,
     ];
   }
 
@@ -55,14 +56,10 @@ function checkWhenClauses(tokens: Token[], from: number, end: number) {
   }
 }
 
-/** The table name of `name [[AS] alias]` in [from, to): its first name part and any `.part`s. */
-function tableNameOnly(tokens: Token[], from: number, to: number): string {
-  const start = skipInsignificant(tokens, from, to);
-  let i = start + (tokens[start]?.text === '#' ? 2 : 1);
-  while (isPunct(tokens[skipInsignificant(tokens, i, to)], '.')) {
-    i = skipInsignificant(tokens, skipInsignificant(tokens, i, to) + 1, to) + 1;
-  }
-  return rewriteRange(tokens, start, i).trim();
+/** The table name (without its alias) that starts at the first significant token from `from`. */
+function tableName(tokens: Token[], from: number): string {
+  const start = skipInsignificant(tokens, from);
+  return rewriteRange(tokens, start, readTableName(tokens, start, tokens.length));
 }
 
 function syntaxErrorAt(token: Token | undefined): SqlError {

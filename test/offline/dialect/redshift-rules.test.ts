@@ -229,6 +229,20 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     expect(kindOf.rows).toEqual([{ permanent: 0 }]);
   });
 
+  it('VACUUM and ANALYZE … PREDICATE COLUMNS run inside the statement’s transaction; VACUUM still checks its table', async () => {
+    await ok('CREATE TABLE maintained (a INT) SORTKEY(a)');
+    await ok('VACUUM SORT ONLY maintained TO 75 PERCENT');
+    await ok('ANALYZE maintained PREDICATE COLUMNS');
+    await ok('VACUUM');
+    expect(await sql('VACUUM DELETE ONLY not_there')).toMatchObject({ status: 'FAILED', error: 'ERROR: relation "not_there" does not exist' });
+  });
+
+  it('SET, SHOW and RESET of Redshift-only settings such as query_group', async () => {
+    const run = await ok("SET query_group TO 'nightly_etl'; SHOW query_group");
+    expect(run.rows).toEqual([{ query_group: 'nightly_etl' }]);
+    await ok('RESET query_group');
+  });
+
   it('leaves literals, comments and quoted identifiers alone, folding quoted names to lower case as Redshift does', async () => {
     await ok('CREATE TABLE "MixedCase" ("Note" VARCHAR(100))');
     await ok(`INSERT INTO MixedCase VALUES ('GETDATE() NVL(a, b) :name ::int -- not a comment') /* NVL(x) */`);

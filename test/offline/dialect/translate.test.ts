@@ -138,6 +138,26 @@ describe('translate: ALTER TABLE', () => {
   });
 });
 
+describe('translate: maintenance and settings', () => {
+  it('turns VACUUM into a no-op that still checks the named table', () => {
+    expect(pg('VACUUM SORT ONLY songplays TO 75 PERCENT')).toBe('DO $$BEGIN PERFORM FROM songplays LIMIT 0; END$$');
+    expect(pg('VACUUM FULL #stage BOOST')).toBe('DO $$BEGIN PERFORM FROM "#stage" LIMIT 0; END$$');
+    expect(pg('VACUUM')).toBe('DO $$BEGIN END$$');
+  });
+
+  it("drops ANALYZE's PREDICATE COLUMNS / ALL COLUMNS", () => {
+    expect(pg('ANALYZE songplays PREDICATE COLUMNS')).toBe('ANALYZE songplays');
+    expect(pg('ANALYZE songplays (start_time, user_id)')).toBe('ANALYZE songplays (start_time, user_id)');
+  });
+
+  it('keeps Redshift-only settings as custom redshift.* settings', () => {
+    expect(pg("SET query_group TO 'etl'")).toBe("SET redshift.query_group TO 'etl'");
+    expect(pg('RESET query_group')).toBe('RESET redshift.query_group');
+    expect(pg('SHOW wlm_query_slot_count')).toBe("SELECT current_setting('redshift.wlm_query_slot_count') AS wlm_query_slot_count");
+    expect(pg('SET search_path TO public')).toBe('SET search_path TO public');
+  });
+});
+
 describe('translate: functions and casts', () => {
   it('GETDATE, SYSDATE, NVL and NVL2', () => {
     expect(pg('SELECT GETDATE(), SYSDATE, NVL(a, b, 0), NVL2(a, 1, 2) FROM t')).toBe(

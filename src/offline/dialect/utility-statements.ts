@@ -1,0 +1,80 @@
+/**
+ * Statements whose Redshift form PostgreSQL does not take, or whose effect exists only in Redshift's
+ * storage and planner: ALTER TABLE, VACUUM, ANALYZE, and SET / RESET / SHOW of Redshift-only settings.
+ */
+import { translateAddColumn } from './create-table';
+import { rewriteRange } from './expressions';
+import { checkTableExists, NO_OP, readTableName } from './table-name';
+import type { Token } from './tokenizer';
+import { isWord, significantTexts, skipInsignificant } from './token-cursor';
+
+/**
+ * ALTER TABLE t ADD [COLUMN] definition gets the CREATE TABLE column rules. Adding a key constraint, or
+ * changing DISTSTYLE, DISTKEY, SORTKEY, ENCODE or a column's ENCODE, only informs Redshift's planner and
+ * storage: it becomes a statement that changes nothing but still fails when the table is missing.
+ */
+export function translateAlterTable(tokens: Token[]): string {
+  const end = tokens.length;
+  const table = skipInsignificant(tokens, skipInsignificant(tokens, 0) + 1);
+  const nameStart = skipInsignificant(tokens, table + 1);
+  const nameEnd = readTableName(tokens, nameStart, end);
+  const action = skipInsignificant(tokens, nameEnd);
+  const [verb, object, third, fourth] = significantTexts(tokens, action, end);
+
+  const addsKeyConstraint = verb === 'add' && (['primary', 'unique', 'foreign'].includes(object) || (object === 'constraint' && third !== 'check'));
+  const changesLayout =
+    verb === 'alter' && (['diststyle', 'distkey', 'sortkey', 'encode', 'compound', 'interleaved'].includes(object) || (object === 'column' && fourth === 'encode'));
+  if (addsKeyConstraint || changesLayout) return checkTableExists(rewriteRange(tokens, nameStart, nameEnd));
+
+  if (verb === 'add' && object !== 'constraint' && object !== 'check') {
+    const definition = skipInsignificant(tokens, action + 1);
+    return translateAddColumn(tokens, isWord(tokens[definition], 'column') ? definition + 1 : action + 1);
+  }
+  return rewriteRange(tokens, 0, end);
+}
+
+const VACUUM_OPTIONS = new Set(['full', 'sort', 'delete', 'only', 'reindex', 'recluster']);
+
+/**
+ * VACUUM re-sorts and reclaims Redshift storage; nothing a query can see. PostgreSQL's VACUUM cannot run in
+ * the transaction every Data API statement runs in, so it becomes a no-op that still checks the table.
+ */
+export function translateVacuum(tokens: Token[]): string {
+  let i = skipInsignificant(tokens, skipInsignificant(tokens, 0) + 1);
+  while (isWord(tokens[i], ...VACUUM_OPTIONS)) i = skipInsignificant(tokens, i + 1);
+  const token = tokens[i];
+  const namesTable = token !== undefined && !isWord(token, 'to', 'boost') && (token.kind === 'word' || token.kind === 'quoted' || token.text === '#');
+  return namesTable ? checkTableExists(rewriteRange(tokens, i, readTableName(tokens, i, tokens.length))) : NO_OP;
+}
+
+/** ANALYZE … PREDICATE COLUMNS | ALL COLUMNS: PostgreSQL's ANALYZE without Redshift's column-choice suffix. */
+export function translateAnalyze(tokens: Token[]): string {
+  const significant = tokens.map((token, index) => ({ token, index })).filter(({ token }) => token.kind !== 'space' && token.kind !== 'comment');
+  const last = significant.at(-1);
+  const beforeLast = significant.at(-2);
+  if (isWord(last?.token, 'columns') && isWord(beforeLast?.token, 'predicate', 'all')) {
+    return rewriteRange(tokens, 0, beforeLast!.index).trimEnd();
+  }
+  return rewriteRange(tokens, 0, tokens.length);
+}
+
+/** Settings only Redshift has; PostgreSQL keeps them as custom `redshift.*` settings so SET, SHOW and RESET work. */
+const REDSHIFT_ONLY_SETTINGS = new Set([
+  'query_group',
+  'wlm_query_slot_count',
+  'analyze_threshold_percent',
+  'enable_result_cache_for_session',
+  'json_parse_truncate_strings',
+  'datashare_break_glass_session_var',
+]);
+
+export function translateSetting(tokens: Token[]): string {
+  const verb = skipInsignificant(tokens, 0);
+  let name = skipInsignificant(tokens, verb + 1);
+  if (isWord(tokens[name], 'session', 'local')) name = skipInsignificant(tokens, name + 1);
+  const setting = tokens[name];
+  if (setting?.kind !== 'word' || !REDSHIFT_ONLY_SETTINGS.has(setting.value!)) return rewriteRange(tokens, 0, tokens.length);
+  // SHOW's column is named after the setting, as in Redshift, not after the custom name.
+  if (isWord(tokens[verb], 'show')) return `SELECT current_setting('redshift.${setting.value}') AS ${setting.value}`;
+  return rewriteRange(tokens, 0, name) + `redshift.${setting.value}` + rewriteRange(tokens, name + 1, tokens.length);
+}
