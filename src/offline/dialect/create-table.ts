@@ -52,7 +52,7 @@ export function translateCreateTable(tokens: Token[]): string | undefined {
 
   let nameStart = skipInsignificant(tokens, tableKeyword + 1, end);
   if (isWord(tokens[nameStart], 'if')) {
-    const texts = significantTexts(tokens, nameStart, Math.min(end, nameStart + 6)).slice(0, 3);
+    const texts = significantTexts(tokens, nameStart, end).slice(0, 3);
     if (texts.join(' ') !== 'if not exists') throw new SqlError(`syntax error at or near "${tokens[nameStart].text}"`);
     nameStart = skipAfterWords(tokens, nameStart, 3);
   }
@@ -194,12 +194,14 @@ function columnDefinition(tokens: Token[], from: number, to: number): string {
     i = clause.next;
   }
 
-  if (type?.varcharBytes !== undefined) {
-    const column = name.value!.toLowerCase();
-    const constraint = quoteIdentifier(varcharBytesConstraintName(type.varcharBytes, column));
-    out.keep(` CONSTRAINT ${constraint} CHECK (octet_length(${quoteIdentifier(column)}) <= ${type.varcharBytes})`);
-  }
+  if (type?.varcharBytes !== undefined) out.keep(` ${varcharBytesCheck(name.value!, type.varcharBytes)}`);
   return out.finish();
+}
+
+/** The column constraint that makes VARCHAR(bytes) count bytes, as Redshift does. */
+export function varcharBytesCheck(column: string, bytes: number): string {
+  const name = column.toLowerCase();
+  return `CONSTRAINT ${quoteIdentifier(varcharBytesConstraintName(bytes, name))} CHECK (octet_length(${quoteIdentifier(name)}) <= ${bytes})`;
 }
 
 /** Column attribute keywords: where a DEFAULT expression ends. */

@@ -43,7 +43,7 @@ function translateStatement(tokens: Token[]): TranslatedStatement[] {
     case 'create':
       return [sql(translateCreateTable(tokens) ?? rewriteRange(tokens, 0, tokens.length))];
     case 'alter':
-      if (second === 'table') return [sql(translateAlterTable(tokens))];
+      if (second === 'table') return translateAlterTable(tokens).map((text) => sql(text));
       break;
     case 'vacuum':
       return [sql(translateVacuum(tokens))];

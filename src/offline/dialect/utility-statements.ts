@@ -2,18 +2,21 @@
  * Statements whose Redshift form PostgreSQL does not take, or whose effect exists only in Redshift's
  * storage and planner: ALTER TABLE, VACUUM, ANALYZE, and SET / RESET / SHOW of Redshift-only settings.
  */
-import { translateAddColumn } from './create-table';
+import { translateAddColumn, varcharBytesCheck } from './create-table';
+import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { checkTableExists, NO_OP, readTableName } from './table-name';
 import type { Token } from './tokenizer';
 import { isWord, significantTexts, skipInsignificant } from './token-cursor';
+import { mapType } from './types';
 
 /**
- * ALTER TABLE t ADD [COLUMN] definition gets the CREATE TABLE column rules. Adding a key constraint, or
+ * ALTER TABLE t ADD [COLUMN] definition gets the CREATE TABLE column rules, ALTER COLUMN c TYPE VARCHAR(n)
+ * a new byte limit. Adding a key constraint, or
  * changing DISTSTYLE, DISTKEY, SORTKEY, ENCODE or a column's ENCODE, only informs Redshift's planner and
  * storage: it becomes a statement that changes nothing but still fails when the table is missing.
  */
-export function translateAlterTable(tokens: Token[]): string {
+export function translateAlterTable(tokens: Token[]): string[] {
   const end = tokens.length;
   const table = skipInsignificant(tokens, skipInsignificant(tokens, 0) + 1);
   const nameStart = skipInsignificant(tokens, table + 1);
@@ -24,13 +27,51 @@ export function translateAlterTable(tokens: Token[]): string {
   const addsKeyConstraint = verb === 'add' && (['primary', 'unique', 'foreign'].includes(object) || (object === 'constraint' && third !== 'check'));
   const changesLayout =
     verb === 'alter' && (['diststyle', 'distkey', 'sortkey', 'encode', 'compound', 'interleaved'].includes(object) || (object === 'column' && fourth === 'encode'));
-  if (addsKeyConstraint || changesLayout) return checkTableExists(rewriteRange(tokens, nameStart, nameEnd));
+  if (addsKeyConstraint || changesLayout) return [checkTableExists(rewriteRange(tokens, nameStart, nameEnd))];
 
+  if (verb === 'alter') {
+    const resized = translateAlterColumnType(tokens, action, nameStart, nameEnd);
+    if (resized) return resized;
+  }
   if (verb === 'add' && object !== 'constraint' && object !== 'check') {
     const definition = skipInsignificant(tokens, action + 1);
-    return translateAddColumn(tokens, isWord(tokens[definition], 'column') ? definition + 1 : action + 1);
+    return [translateAddColumn(tokens, isWord(tokens[definition], 'column') ? definition + 1 : action + 1)];
   }
-  return rewriteRange(tokens, 0, end);
+  return [rewriteRange(tokens, 0, end)];
+}
+
+/**
+ * ALTER TABLE t ALTER [COLUMN] c TYPE VARCHAR(n), Redshift's way to widen a VARCHAR: PostgreSQL changes the
+ * type, then the column's byte-length CHECK is replaced by one for the new length. Undefined for any other ALTER.
+ */
+function translateAlterColumnType(tokens: Token[], action: number, nameStart: number, nameEnd: number): string[] | undefined {
+  const end = tokens.length;
+  let column = skipInsignificant(tokens, action + 1);
+  if (isWord(tokens[column], 'column')) column = skipInsignificant(tokens, column + 1);
+  const columnToken = tokens[column];
+  const typeKeyword = skipInsignificant(tokens, column + 1);
+  if ((columnToken?.kind !== 'word' && columnToken?.kind !== 'quoted') || !isWord(tokens[typeKeyword], 'type')) return undefined;
+  const typeStart = skipInsignificant(tokens, typeKeyword + 1);
+  const type = mapType(tokens, typeStart, end);
+  if (type?.varcharBytes === undefined || skipInsignificant(tokens, type.end) !== end) return undefined;
+
+  const table = rewriteRange(tokens, nameStart, nameEnd);
+  if (table.includes('$')) throw new SqlError(`syntax error at or near "${table}"`);
+  const columnName = columnToken.value!.toLowerCase();
+  const replaceCheck = `DO $$DECLARE old record; BEGIN
+  FOR old IN SELECT conname FROM pg_constraint
+    WHERE conrelid = ${quoteLiteral(table)}::regclass AND contype = 'c' AND conname ~ '^varchar[0-9]+_bytes_'
+      AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = ${quoteLiteral(table)}::regclass AND attname = ${quoteLiteral(columnName)})]
+  LOOP
+    EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${quoteLiteral(table)}::regclass, old.conname);
+  END LOOP;
+  ALTER TABLE ${table} ADD ${varcharBytesCheck(columnName, type.varcharBytes)};
+END$$`;
+  return [rewriteRange(tokens, 0, typeStart) + type.pg, replaceCheck];
+}
+
+function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
 
 const VACUUM_OPTIONS = new Set(['full', 'sort', 'delete', 'only', 'reindex', 'recluster']);

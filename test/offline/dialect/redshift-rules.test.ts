@@ -105,6 +105,16 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     await ok(`INSERT INTO names (big) VALUES ('${'x'.repeat(70000 / 2)}')`);
   });
 
+  it('ALTER COLUMN … TYPE VARCHAR(n) widens the byte limit', async () => {
+    await ok('CREATE TABLE widened (code VARCHAR(2))');
+    await ok('ALTER TABLE widened ALTER COLUMN code TYPE VARCHAR(4)');
+    await ok("INSERT INTO widened VALUES ('€')"); // 3 bytes
+    const tooLong = await sql("INSERT INTO widened VALUES ('ééé')"); // 6 bytes
+    expect(tooLong).toMatchObject({ status: 'FAILED', error: 'ERROR: value too long for type character varying(4)' });
+    const checks = await ok("SELECT conname FROM pg_constraint WHERE conrelid = 'widened'::regclass AND contype = 'c'");
+    expect(checks.rows).toEqual([{ conname: 'varchar4_bytes_code' }]);
+  });
+
   it('GETDATE() is the statement start in UTC, whole seconds; SYSDATE is a timestamp too', async () => {
     const before = Math.floor(Date.now() / 1000) * 1000;
     const run = await ok('SELECT GETDATE() AS now, SYSDATE AS sys');

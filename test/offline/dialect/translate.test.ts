@@ -129,6 +129,13 @@ describe('translate: ALTER TABLE', () => {
     );
   });
 
+  it('widens a VARCHAR and replaces its byte-length check', () => {
+    const statements = translate('ALTER TABLE t ALTER COLUMN "Name" TYPE VARCHAR(20)').map((s) => s.kind === 'sql' && s.sql);
+    expect(statements).toHaveLength(2);
+    expect(statements[0]).toBe('ALTER TABLE t ALTER COLUMN "name" TYPE varchar(20)');
+    expect(statements[1]).toContain(`ADD CONSTRAINT "varchar20_bytes_name" CHECK (octet_length("name") <= 20);`);
+  });
+
   it('turns key constraints and layout changes into a statement that only checks the table exists', () => {
     const noOp = 'DO $$BEGIN PERFORM FROM public.t LIMIT 0; END$$';
     expect(pg('ALTER TABLE public.t ADD PRIMARY KEY (id)')).toBe(noOp);
