@@ -116,6 +116,10 @@ function scalarText(value: JsonValue): string {
 }
 
 function toInteger(value: JsonValue, range: { label: string; min: bigint; max: bigint }): string {
+  // Fast path for the common case: a JSON integer well inside the range.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= Number(range.min) && value <= Number(range.max)) {
+    return String(value);
+  }
   const text = scalarText(value);
   const bad = /^[+-]?\d+$/.test(text) ? -1 : firstNonDigit(text);
   if (bad >= 0) throw new FieldError(1207, `Invalid digit, Value '${text[bad]}', Pos ${bad}, Type: ${range.label}`, bad);

@@ -4,6 +4,7 @@
  */
 
 const SPECIAL = /[\\\t\n\r]/g;
+const HAS_SPECIAL = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** One row as a line of COPY text, newline included. `null` is SQL NULL. */
@@ -12,7 +13,8 @@ export function encodeRow(fields: readonly (string | null)[]): string {
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
     if (i > 0) line += '\t';
-    line += field === null ? '\\N' : field.replace(SPECIAL, (c) => ESCAPES[c]);
+    if (field === null) line += '\\N';
+    else line += HAS_SPECIAL.test(field) ? field.replace(SPECIAL, (c) => ESCAPES[c]) : field;
   }
   return line + '\n';
 }

@@ -22,6 +22,16 @@ const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 
+/** Bytes that change nothing inside a string (1), or inside a record outside strings (1). */
+const PLAIN_IN_STRING = byteTable((b) => b !== QUOTE && b !== BACKSLASH && b !== LF);
+const PLAIN_OUTSIDE_STRING = byteTable((b) => ![QUOTE, OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, LF].includes(b));
+
+function byteTable(plain: (b: number) => boolean): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) table[b] = plain(b) ? 1 : 0;
+  return table;
+}
+
 function isWhitespace(b: number): boolean {
   return b === SPACE || b === LF || b === CR || b === TAB;
 }
@@ -30,95 +40,125 @@ export async function* scanRecords(
   source: AsyncIterable<Buffer | string>,
   maxRecordBytes = MAX_RECORD_BYTES,
 ): AsyncGenerator<ScanItem> {
-  let line = 1;
-  let mode = 'between' as 'between' | 'junk' | 'record';
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  // The record being read: the parts collected so far, or only its head once it is over the limit.
-  let parts: Buffer[] = [];
-  let size = 0;
-  let oversized = false;
-  let junk: Buffer[] = [];
-  let junkSize = 0;
+  const scanner = new RecordScanner(maxRecordBytes);
+  for await (const chunk of source) yield* scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  yield* scanner.end();
+}
 
-  const rawHead = (buffers: Buffer[]) => Buffer.concat(buffers).subarray(0, RAW_TEXT_LIMIT).toString('utf8');
-  const keep = (piece: Buffer) => {
-    size += piece.length;
-    if (oversized) return;
-    if (size > maxRecordBytes) {
-      oversized = true;
-      parts = [Buffer.concat(parts).subarray(0, RAW_TEXT_LIMIT)];
-      return;
-    }
-    parts.push(piece);
-  };
+/**
+ * The scanning state machine, fed chunk by chunk. Synchronous on purpose: V8 optimises a hot loop in a
+ * plain method far sooner than one inside an async generator.
+ */
+class RecordScanner {
+  private line = 1;
+  private mode: 'between' | 'junk' | 'record' = 'between';
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** The record being read: the parts collected so far, or only its head once it is over the limit. */
+  private parts: Buffer[] = [];
+  private size = 0;
+  private oversized = false;
+  private junk: Buffer[] = [];
+  private junkSize = 0;
 
-  for await (const chunk of source) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    let recordStart = -1; // where the current record starts in this chunk, when it is in a record
-    let junkStart = -1;
-    if (mode === 'record') recordStart = 0;
-    if (mode === 'junk') junkStart = 0;
+  constructor(private readonly maxRecordBytes: number) {}
 
-    for (let i = 0; i < bytes.length; i++) {
-      const b = bytes[i];
-      if (mode === 'record') {
-        if (inString) {
-          if (escaped) escaped = false;
-          else if (b === BACKSLASH) escaped = true;
-          else if (b === QUOTE) inString = false;
-          else if (b === LF) line++;
-          continue;
+  /** The items that end in this chunk. */
+  push(bytes: Buffer): ScanItem[] {
+    const items: ScanItem[] = [];
+    let recordStart = this.mode === 'record' ? 0 : -1; // where the current record starts in this chunk
+    let junkStart = this.mode === 'junk' ? 0 : -1;
+    const end = bytes.length;
+    for (let i = 0; i < end; i++) {
+      if (this.mode === 'record') {
+        // Skip the bytes that cannot change the state in a tight loop: most of a record is plain text.
+        if (this.inString && !this.escaped) while (i < end && PLAIN_IN_STRING[bytes[i]] === 1) i++;
+        else if (!this.inString) while (i < end && PLAIN_OUTSIDE_STRING[bytes[i]] === 1) i++;
+        if (i === end) break;
+        const b = bytes[i];
+        if (b === LF) this.line++;
+        if (this.inString) {
+          if (this.escaped) this.escaped = false;
+          else if (b === BACKSLASH) this.escaped = true;
+          else if (b === QUOTE) this.inString = false;
+        } else if (b === QUOTE) this.inString = true;
+        else if (b === OPEN_BRACE || b === OPEN_BRACKET) this.depth++;
+        else if ((b === CLOSE_BRACE || b === CLOSE_BRACKET) && --this.depth === 0) {
+          this.keep(bytes.subarray(recordStart, i + 1));
+          items.push(this.finishRecord());
         }
-        if (b === QUOTE) inString = true;
-        else if (b === OPEN_BRACE || b === OPEN_BRACKET) depth++;
-        else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
-          depth--;
-          if (depth === 0) {
-            keep(bytes.subarray(recordStart, i + 1));
-            if (oversized) yield { kind: 'too-large', rawText: rawHead(parts), lastLine: line, size };
-            else yield { kind: 'record', bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts), lastLine: line };
-            parts = [];
-            size = 0;
-            oversized = false;
-            mode = 'between';
-          }
-        } else if (b === LF) line++;
         continue;
       }
 
+      const b = bytes[i];
       const startsRecord = b === OPEN_BRACE || b === OPEN_BRACKET;
-      if (mode === 'junk' && (startsRecord || isWhitespace(b))) {
-        junk.push(bytes.subarray(junkStart, i));
-        yield { kind: 'junk', rawText: rawHead(junk), lastLine: line };
-        junk = [];
-        junkSize = 0;
-        mode = 'between';
+      if (this.mode === 'junk' && (startsRecord || isWhitespace(b))) {
+        this.junk.push(bytes.subarray(junkStart, i));
+        items.push(this.finishJunk());
       }
-      if (mode === 'between') {
+      if (this.mode === 'between') {
         if (startsRecord) {
-          mode = 'record';
-          depth = 1;
+          this.mode = 'record';
+          this.depth = 1;
           recordStart = i;
         } else if (!isWhitespace(b)) {
-          mode = 'junk';
+          this.mode = 'junk';
           junkStart = i;
         }
       }
-      if (b === LF) line++;
+      if (b === LF) this.line++;
     }
 
     // Carry the unfinished record or junk over to the next chunk.
-    if (mode === 'record') keep(bytes.subarray(recordStart));
-    if (mode === 'junk' && junkSize < RAW_TEXT_LIMIT) {
+    if (this.mode === 'record') this.keep(bytes.subarray(recordStart));
+    if (this.mode === 'junk' && this.junkSize < RAW_TEXT_LIMIT) {
       const piece = bytes.subarray(junkStart);
-      junk.push(piece);
-      junkSize += piece.length;
+      this.junk.push(piece);
+      this.junkSize += piece.length;
     }
+    return items;
   }
 
-  const lastLine = line;
-  if (mode === 'record') yield { kind: 'unterminated', rawText: rawHead(parts), lastLine };
-  if (mode === 'junk') yield { kind: 'junk', rawText: rawHead(junk), lastLine };
+  /** What is left when the stream ends. */
+  end(): ScanItem[] {
+    if (this.mode === 'record') return [{ kind: 'unterminated', rawText: rawHead(this.parts), lastLine: this.line }];
+    if (this.mode === 'junk') return [this.finishJunk()];
+    return [];
+  }
+
+  private keep(piece: Buffer): void {
+    this.size += piece.length;
+    if (this.oversized) return;
+    if (this.size > this.maxRecordBytes) {
+      this.oversized = true;
+      this.parts = [Buffer.concat(this.parts).subarray(0, RAW_TEXT_LIMIT)];
+      return;
+    }
+    this.parts.push(piece);
+  }
+
+  private finishRecord(): ScanItem {
+    const { parts, size, line } = this;
+    const item: ScanItem = this.oversized
+      ? { kind: 'too-large', rawText: rawHead(parts), lastLine: line, size }
+      : { kind: 'record', bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts), lastLine: line };
+    this.parts = [];
+    this.size = 0;
+    this.oversized = false;
+    this.mode = 'between';
+    return item;
+  }
+
+  private finishJunk(): ScanItem {
+    const item: ScanItem = { kind: 'junk', rawText: rawHead(this.junk), lastLine: this.line };
+    this.junk = [];
+    this.junkSize = 0;
+    this.mode = 'between';
+    return item;
+  }
+}
+
+function rawHead(buffers: Buffer[]): string {
+  return Buffer.concat(buffers).subarray(0, RAW_TEXT_LIMIT).toString('utf8');
 }
