@@ -32,9 +32,9 @@ async function handle(operations: Operations, request: IncomingMessage, response
     const input = await readJson(request);
     send(response, requestId, 200, withoutUndefined(await operation(input)));
   } catch (error) {
+    if (!(error instanceof ApiError)) console.error(`Data API emulator request ${requestId} failed unexpectedly:`, error);
     const apiError =
       error instanceof ApiError ? error : new ApiError('InternalServerException', 500, error instanceof Error ? error.message : String(error));
-    if (apiError.httpStatus >= 500) console.error(`Data API emulator request ${requestId} failed:`, error);
     send(response, requestId, apiError.httpStatus, { __type: apiError.type, message: apiError.message, ...apiError.extra }, apiError.type);
   }
 }

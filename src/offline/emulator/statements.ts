@@ -156,7 +156,9 @@ export class StatementRunner {
         unit.redshiftQueryId = this.nextQueryId++;
         if (submission.isBatch) unit.moveTo('STARTED');
         await this.runUnit(session, submission, unit, loadErrors);
-        unit.moveTo('FINISHED');
+        if (signal.aborted) throw new StatementAborted();
+        // A lone statement finishes only once its transaction has committed, below.
+        if (submission.isBatch) unit.moveTo('FINISHED');
         if (context.executionMode === 'AUTO_COMMIT') {
           await session.query('COMMIT');
           await session.query('BEGIN');

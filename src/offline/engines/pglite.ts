@@ -1,40 +1,67 @@
 /**
- * The embedded engine: PostgreSQL compiled to WASM, in memory or in a data directory.
+ * The embedded engine: PostgreSQL compiled to WASM, in memory or in a data directory, running on a
+ * worker thread (see pglite-worker.ts) so the process stays responsive while a statement runs.
  * PGlite has one connection, so sessions take turns: `openSession()` waits for an exclusive lock,
  * the way statements queue on a busy cluster.
  */
-import { PGlite, type Results } from '@electric-sql/pglite';
-import { describeFields, parseTextCell, SESSION_SETTINGS, TypeNames } from './cells';
-import type { Cell, Engine, EngineSession, QueryOutcome } from './engine';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describeFields, TypeNames } from './cells';
+import type { Engine, EngineSession, QueryOutcome } from './engine';
 import { ExclusiveLock } from './exclusive-lock';
+import type { PgliteReady, PgliteReply, PgliteRequest, PgliteWorkerData, RawResult } from './pglite-worker';
 
-/** COPY input is handed to PGlite in blobs of about this size, each ending on a line boundary. */
+/** COPY input goes to PGlite in blobs of about this size, each ending on a line boundary. */
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
 
-type Parsers = Record<number, (text: string) => Cell>;
+type RequestBody = PgliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/** An error from the engine, carrying PostgreSQL's fields as node-postgres errors do. */
+export class PgliteError extends Error {
+  code?: string;
+  detail?: string;
+  hint?: string;
+  position?: string;
+}
 
 export class PgliteEngine implements Engine {
   readonly kind = 'pglite';
   private readonly lock = new ExclusiveLock();
+  private readonly typeNames = new TypeNames();
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextRequestId = 1;
+  private exitError?: Error;
 
   private constructor(
-    private readonly db: PGlite,
-    private readonly typeNames: TypeNames,
-    private readonly parsers: Parsers,
-    private readonly pid: number,
-  ) {}
+    private readonly worker: Worker,
+    readonly backendPid: number,
+  ) {
+    worker.on('message', (reply: PgliteReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.value);
+      else waiter.reject(Object.assign(new PgliteError(reply.error.message), reply.error));
+    });
+    worker.on('exit', (code) => this.failPending(new Error(`The PGlite worker stopped (exit code ${code}).`)));
+    worker.on('error', (error) => this.failPending(error));
+  }
 
   /** `dataDir` keeps the warehouse between runs; without it the warehouse lives in memory. */
   static async create(options: { dataDir?: string } = {}): Promise<PgliteEngine> {
-    const db = await PGlite.create(options.dataDir);
-    const typeNames = new TypeNames();
-    await typeNames.load((sql) => db.query<unknown[]>(sql, [], { rowMode: 'array' }));
-    // Every known type gets the shared text parser; types created later arrive as PGlite's raw text.
-    const parsers: Parsers = {};
-    for (const oid of typeNames.knownOids()) parsers[oid] = (text) => parseTextCell(oid, text);
-    const { rows } = await db.query<[number]>('select pg_backend_pid()', [], { rowMode: 'array' });
-    const engine = new PgliteEngine(db, typeNames, parsers, rows[0][0]);
-    await engine.applySessionSettings();
+    const worker = startWorker({ dataDir: options.dataDir });
+    const ready = await new Promise<PgliteReady>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: PgliteReady | { ready: false; message: string }) => {
+        if (message.ready) resolve(message);
+        else reject(new Error(`PGlite could not start: ${message.message}`));
+      });
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    const engine = new PgliteEngine(worker, ready.pid);
+    await engine.typeNames.load(async (sql) => engine.query(sql, []));
     return engine;
   }
 
@@ -45,41 +72,58 @@ export class PgliteEngine implements Engine {
 
   async close(): Promise<void> {
     await this.lock.acquire();
-    await this.db.close();
+    if (!this.exitError) await this.request({ op: 'close' });
+    await this.worker.terminate();
   }
 
-  /** @internal used by PgliteSession */
-  async run(sql: string, params: readonly unknown[] = [], blob?: Blob): Promise<Results<Cell[]>> {
-    return this.db.query<Cell[]>(sql, params as unknown[], { rowMode: 'array', parsers: this.parsers, blob });
+  /** @internal for PgliteSession, which holds the lock */
+  async query(sql: string, params: readonly unknown[]): Promise<RawResult> {
+    return (await this.request({ op: 'query', sql, params: [...params] })) as RawResult;
   }
 
   /** @internal */
-  async toOutcome(result: Results<Cell[]>): Promise<QueryOutcome> {
-    const lookup = (sql: string, params: unknown[]) => this.run(sql, params);
+  async outcome(raw: RawResult): Promise<QueryOutcome> {
     return {
-      command: result.command ?? '',
-      rowCount: result.rowCount ?? null,
-      fields: await describeFields(result.fields, this.typeNames, lookup),
-      rows: result.rows,
+      command: raw.command,
+      rowCount: raw.rowCount,
+      fields: await describeFields(raw.fields, this.typeNames, (sql, params) => this.query(sql, params)),
+      rows: raw.rows,
     };
   }
 
-  /** @internal the next session must not see this one's settings, temp tables or open transaction. */
-  async resetSession(): Promise<void> {
-    if (this.db.isInTransaction()) await this.db.query('rollback');
-    await this.db.query('discard all');
-    await this.applySessionSettings();
+  /** @internal */
+  async copyPart(sql: string, parts: (string | Uint8Array)[]): Promise<number> {
+    return (await this.request({ op: 'copy', sql, parts })) as number;
   }
 
-  get backendPid(): number {
-    return this.pid;
+  /** @internal */
+  async reset(): Promise<void> {
+    await this.request({ op: 'reset' });
   }
 
-  private async applySessionSettings(): Promise<void> {
-    for (const [name, value] of SESSION_SETTINGS) {
-      await this.db.query('select pg_catalog.set_config($1, $2, false)', [name, value]);
-    }
+  private request(body: RequestBody): Promise<unknown> {
+    if (this.exitError) return Promise.reject(this.exitError);
+    const id = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...body, id } as PgliteRequest);
+    });
   }
+
+  private failPending(error: Error): void {
+    this.exitError ??= error;
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+/** Starts pglite-worker; from TypeScript sources (tsx, jest) the worker registers tsx itself. */
+function startWorker(workerData: PgliteWorkerData): Worker {
+  const extension = path.extname(__filename);
+  const workerFile = path.join(__dirname, `pglite-worker${extension}`);
+  if (extension === '.js') return new Worker(workerFile, { workerData });
+  const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(workerFile)});`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 class PgliteSession implements EngineSession {
@@ -93,9 +137,9 @@ class PgliteSession implements EngineSession {
     this.pid = engine.backendPid;
   }
 
-  async query(sql: string, params?: readonly unknown[]): Promise<QueryOutcome> {
+  async query(sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
     this.assertOpen();
-    return this.engine.toOutcome(await this.engine.run(sql, params));
+    return this.engine.outcome(await this.engine.query(sql, params));
   }
 
   async copyFrom(copySql: string, data: AsyncIterable<string | Uint8Array>): Promise<number> {
@@ -106,8 +150,7 @@ class PgliteSession implements EngineSession {
     let partBytes = 0;
     const flush = async () => {
       if (partBytes === 0) return;
-      const result = await this.engine.run(blobSql, [], new Blob(parts));
-      rowsLoaded += result.rowCount ?? 0;
+      rowsLoaded += await this.engine.copyPart(blobSql, parts);
       parts = [];
       partBytes = 0;
     };
@@ -129,7 +172,7 @@ class PgliteSession implements EngineSession {
     if (this.released) return;
     this.released = true;
     try {
-      await this.engine.resetSession();
+      await this.engine.reset();
     } finally {
       this.unlock();
     }
@@ -140,7 +183,7 @@ class PgliteSession implements EngineSession {
   }
 }
 
-/** `COPY t (cols) FROM STDIN …` → the same COPY reading PGlite's attached blob. */
+/** `COPY t (cols) FROM STDIN …` → the same COPY reading the blob PGlite is handed. */
 function copyFromBlob(copySql: string): string {
   // Only the last FROM STDIN outside any quotes is the source clause.
   const blobSql = copySql.replace(/\bFROM\s+STDIN\b(?=[^'"]*$)/i, "FROM '/dev/blob'");
