@@ -1,6 +1,7 @@
 /**
  * Rewrites the expression-level parts of Redshift SQL that PostgreSQL spells differently: Redshift-only
- * functions (GETDATE, SYSDATE, NVL, NVL2, DATEADD, DATEDIFF, LISTAGG, CONVERT), date part names
+ * functions (GETDATE, SYSDATE, NVL, NVL2, DECODE, DATEADD, DATEDIFF, LISTAGG, CONVERT, CONVERT_TIMEZONE,
+ * LEN, CHARINDEX, APPROXIMATE COUNT), date part names
  * (EXTRACT, DATE_PART, DATE_TRUNC), character types in casts, `#name` temp tables, and the lower-casing
  * of quoted identifiers. Every other token is copied as it is.
  */
@@ -117,6 +118,8 @@ function rewriteWord(tokens: Token[], i: number, from: number, to: number): Rewr
     return rewriter({ tokens, name, open, close, args, to });
   }
   if (name === 'sysdate') return { text: SYSDATE, next: i + 1 };
+  // APPROXIMATE COUNT(DISTINCT …) and APPROXIMATE PERCENTILE_DISC: PostgreSQL's exact answers are within Redshift's error bounds.
+  if (name === 'approximate' && isWord(tokens[open], 'count', 'percentile_disc')) return { text: '', next: open };
   return undefined;
 }
 
@@ -181,6 +184,10 @@ const CALL_REWRITERS: Record<string, CallRewriter> = {
     // Redshift's DATE_TRUNC returns TIMESTAMP; PostgreSQL's turns a DATE into TIMESTAMPTZ.
     return after(call, `date_trunc('${datePartArg(call, 0)}', (${argText(call, 1)})::timestamp)`);
   },
+  len: (call) => (call.args.length === 1 ? after(call, `length(${argText(call, 0)})`) : undefined),
+  charindex: (call) => (call.args.length === 2 ? after(call, `strpos(${argText(call, 1)}, ${argText(call, 0)})`) : undefined),
+  decode: rewriteDecode,
+  convert_timezone: rewriteConvertTimezone,
   dateadd: rewriteDateAdd,
   datediff: rewriteDateDiff,
   listagg: rewriteListagg,
@@ -228,6 +235,29 @@ function rewriteExtract(call: Call): Rewritten | undefined {
 function rewriteDatePart(call: Call): Rewritten | undefined {
   if (call.args.length !== 2) return undefined;
   return after(call, `date_part('${datePartArg(call, 0)}', ${argText(call, 1)})`);
+}
+
+/**
+ * Redshift's DECODE(expression, search, result [, search, result]… [, default]) is a CASE in which a NULL
+ * search matches a NULL expression. (PostgreSQL's own two-argument decode(text, format) is left alone.)
+ */
+function rewriteDecode(call: Call): Rewritten | undefined {
+  if (call.args.length < 3) return undefined;
+  const [expression, ...rest] = argTexts(call);
+  const fallback = rest.length % 2 === 1 ? rest.pop() : undefined;
+  let text = 'CASE';
+  for (let k = 0; k < rest.length; k += 2) text += ` WHEN (${expression}) IS NOT DISTINCT FROM (${rest[k]}) THEN (${rest[k + 1]})`;
+  if (fallback !== undefined) text += ` ELSE (${fallback})`;
+  return after(call, `(${text} END)`);
+}
+
+/** CONVERT_TIMEZONE([source,] target, timestamp): the source zone defaults to UTC; the result is a TIMESTAMP. */
+function rewriteConvertTimezone(call: Call): Rewritten | undefined {
+  if (call.args.length !== 2 && call.args.length !== 3) return undefined;
+  const timestamp = timestampArg(call, call.args.length - 1);
+  const target = argText(call, call.args.length - 2);
+  const source = call.args.length === 3 ? argText(call, 0) : "'UTC'";
+  return after(call, `((${timestamp} AT TIME ZONE ${source}) AT TIME ZONE ${target})`);
 }
 
 const INTERVAL_BY_PART: Partial<Record<DatePart, string>> = {

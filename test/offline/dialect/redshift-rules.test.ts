@@ -152,6 +152,22 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     ]);
   });
 
+  it('DECODE, CONVERT_TIMEZONE, LEN, CHARINDEX and APPROXIMATE COUNT', async () => {
+    const run = await ok(`SELECT
+      DECODE('paid', 'free', 0, 'paid', 1, -1) AS paid,
+      DECODE(NULL, 'free', 0, NULL, 9) AS null_match,
+      DECODE('other', 'free', 0) AS no_default,
+      CONVERT_TIMEZONE('America/New_York', '2018-11-04 12:00:00') AS new_york,
+      CONVERT_TIMEZONE('Asia/Tokyo', 'UTC', '2018-11-05 09:00:00') AS from_tokyo,
+      LEN('Sparkify') AS len,
+      CHARINDEX('kif', 'Sparkify') AS position,
+      APPROXIMATE COUNT(DISTINCT v) AS distinct_values
+      FROM (SELECT 1 AS v UNION ALL SELECT 1 UNION ALL SELECT 2) AS s`);
+    expect(run.rows).toEqual([
+      { paid: 1, null_match: 9, no_default: null, new_york: '2018-11-04 07:00:00', from_tokyo: '2018-11-05 00:00:00', len: 8, position: 5, distinct_values: 2 },
+    ]);
+  });
+
   it('LISTAGG skips NULLs and empty strings, ordered WITHIN GROUP', async () => {
     await ok("CREATE TABLE levels (user_id INT, level VARCHAR(10)); INSERT INTO levels VALUES (1, 'paid'), (1, NULL), (1, ''), (1, 'free'), (2, 'free')");
     const run = await ok("SELECT user_id, LISTAGG(level, ',') WITHIN GROUP (ORDER BY level DESC) AS levels, LISTAGG(DISTINCT level) AS compact FROM levels GROUP BY user_id ORDER BY user_id");

@@ -173,6 +173,18 @@ describe('translate: functions and casts', () => {
     );
   });
 
+  it('DECODE, CONVERT_TIMEZONE, LEN, CHARINDEX and APPROXIMATE COUNT', () => {
+    expect(pg("SELECT DECODE(level, 'free', 0, NULL, -1, 1), decode('aGk=', 'base64')")).toBe(
+      "SELECT (CASE WHEN (level) IS NOT DISTINCT FROM ('free') THEN (0) WHEN (level) IS NOT DISTINCT FROM (NULL) THEN (-1) ELSE (1) END), decode('aGk=', 'base64')",
+    );
+    expect(pg("SELECT CONVERT_TIMEZONE('America/New_York', ts), CONVERT_TIMEZONE('UTC', 'Asia/Tokyo', '2018-11-04 23:00:00')")).toBe(
+      "SELECT (((ts) AT TIME ZONE 'UTC') AT TIME ZONE 'America/New_York'), ((('2018-11-04 23:00:00')::timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Tokyo')",
+    );
+    expect(pg("SELECT LEN(title), CHARINDEX('x', title), APPROXIMATE COUNT(DISTINCT user_id) FROM songs")).toBe(
+      "SELECT length(title), strpos(title, 'x'), COUNT(DISTINCT user_id) FROM songs",
+    );
+  });
+
   it('leaves qualified names alone', () => {
     expect(pg('SELECT t.sysdate, s.nvl(a, b) FROM t')).toBe('SELECT t.sysdate, s.nvl(a, b) FROM t');
   });
