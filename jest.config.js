@@ -3,9 +3,20 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest'] },
-  // middy ships ESM only; let swc turn it into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transform: {
+    // Transpile only: `npm test` typechecks the whole tree with tsc first.
+    '^.+\\.(tsx?|jsx?|cjs|mjs)$': [
+      'ts-jest',
+      {
+        isolatedModules: true,
+        diagnostics: false,
+        tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'es2022', allowJs: true, esModuleInterop: true },
+      },
+    ],
+  },
+  // middy ships ESM only, and PGlite's CommonJS build loads Node modules with import(), which Jest's VM
+  // refuses without --experimental-vm-modules: transpile both to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|@electric-sql)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
