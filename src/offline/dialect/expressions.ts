@@ -1,7 +1,7 @@
 /**
  * Rewrites the expression-level parts of Redshift SQL that PostgreSQL spells differently: Redshift-only
  * functions (GETDATE, SYSDATE, NVL, NVL2, DECODE, DATEADD, DATEDIFF, LISTAGG, CONVERT, CONVERT_TIMEZONE,
- * LEN, CHARINDEX, APPROXIMATE COUNT), date part names
+ * LEN, CHARINDEX, APPROXIMATE COUNT), SELECT TOP n, date part names
  * (EXTRACT, DATE_PART, DATE_TRUNC), character types in casts, `#name` temp tables, and the lower-casing
  * of quoted identifiers. Every other token is copied as it is.
  */
@@ -31,8 +31,18 @@ interface Rewritten {
 /** Rewrites tokens [from, to) into PostgreSQL text. */
 export function rewriteRange(tokens: Token[], from: number, to: number): string {
   let out = '';
+  // Text to insert before a token index: the LIMIT that a SELECT TOP n becomes.
+  const insertions = new Map<number, string>();
   let i = from;
   while (i < to) {
+    out += insertions.get(i) ?? '';
+    const top = isWord(tokens[i], 'select') ? selectTop(tokens, i, to) : undefined;
+    if (top) {
+      insertions.set(top.scopeEnd, ` LIMIT ${top.count}`);
+      out += textOf(tokens, i, top.topStart);
+      i = top.next;
+      continue;
+    }
     const rewritten = rewriteAt(tokens, i, from, to);
     if (rewritten) {
       out += rewritten.text;
@@ -42,7 +52,29 @@ export function rewriteRange(tokens: Token[], from: number, to: number): string 
       i++;
     }
   }
-  return out;
+  return out + (insertions.get(to) ?? '');
+}
+
+/**
+ * `SELECT [DISTINCT|ALL] TOP n …` is Redshift's `SELECT … LIMIT n`: where TOP n is, and where that SELECT
+ * ends (its closing parenthesis, or the end of the range). Undefined when the SELECT has no TOP, or also
+ * has a LIMIT or a set operation, which PostgreSQL is then left to reject.
+ */
+function selectTop(tokens: Token[], select: number, to: number): { count: string; topStart: number; next: number; scopeEnd: number } | undefined {
+  let top = skipInsignificant(tokens, select + 1, to);
+  if (isWord(tokens[top], 'distinct', 'all')) top = skipInsignificant(tokens, top + 1, to);
+  const count = skipInsignificant(tokens, top + 1, to);
+  if (!isWord(tokens[top], 'top') || tokens[count]?.kind !== 'number' || !/^\d+$/.test(tokens[count].text)) return undefined;
+  let depth = 0;
+  let scopeEnd = to;
+  for (let k = count + 1; k < to; k++) {
+    if (isPunct(tokens[k], '(')) depth++;
+    else if (isPunct(tokens[k], ')') && depth-- === 0) {
+      scopeEnd = k;
+      break;
+    } else if (depth === 0 && isWord(tokens[k], 'limit', 'union', 'intersect', 'except')) return undefined;
+  }
+  return { count: tokens[count].text, topStart: top, next: skipInsignificant(tokens, count + 1, to), scopeEnd };
 }
 
 function rewriteAt(tokens: Token[], i: number, from: number, to: number): Rewritten | undefined {

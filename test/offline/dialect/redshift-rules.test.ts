@@ -168,6 +168,11 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     ]);
   });
 
+  it('SELECT TOP n', async () => {
+    const run = await ok('SELECT TOP 2 v FROM (SELECT 3 AS v UNION ALL SELECT 1 UNION ALL SELECT 2) AS s ORDER BY v DESC');
+    expect(run.rows).toEqual([{ v: 3 }, { v: 2 }]);
+  });
+
   it('LISTAGG skips NULLs and empty strings, ordered WITHIN GROUP', async () => {
     await ok("CREATE TABLE levels (user_id INT, level VARCHAR(10)); INSERT INTO levels VALUES (1, 'paid'), (1, NULL), (1, ''), (1, 'free'), (2, 'free')");
     const run = await ok("SELECT user_id, LISTAGG(level, ',') WITHIN GROUP (ORDER BY level DESC) AS levels, LISTAGG(DISTINCT level) AS compact FROM levels GROUP BY user_id ORDER BY user_id");

@@ -185,6 +185,14 @@ describe('translate: functions and casts', () => {
     );
   });
 
+  it('SELECT TOP n becomes a LIMIT at the end of its SELECT', () => {
+    expect(pg('SELECT TOP 10 title FROM songs ORDER BY title')).toBe('SELECT title FROM songs ORDER BY title LIMIT 10');
+    expect(pg('SELECT a FROM t WHERE b IN (SELECT DISTINCT TOP 2 b FROM u ORDER BY b) AND c > 0')).toBe(
+      'SELECT a FROM t WHERE b IN (SELECT DISTINCT b FROM u ORDER BY b LIMIT 2) AND c > 0',
+    );
+    expect(pg('SELECT top FROM t')).toBe('SELECT top FROM t');
+  });
+
   it('leaves qualified names alone', () => {
     expect(pg('SELECT t.sysdate, s.nvl(a, b) FROM t')).toBe('SELECT t.sysdate, s.nvl(a, b) FROM t');
   });
