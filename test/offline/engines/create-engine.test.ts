@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createEngine, type Engine } from '../../../src/offline/engines';
+
+async function queryOnce(engine: Engine, sql: string) {
+  const session = await engine.openSession();
+  try {
+    return await session.query(sql);
+  } finally {
+    await session.release();
+  }
+}
+
+describe('createEngine', () => {
+  test('refuses options that belong to the other engine, and unknown engines', async () => {
+    await expect(createEngine({ kind: 'postgres' })).rejects.toThrow('The postgres engine needs a database URL');
+    await expect(createEngine({ kind: 'pglite', databaseUrl: 'postgres://127.0.0.1/dev' })).rejects.toThrow('A database URL is for the postgres engine');
+    await expect(createEngine({ kind: 'postgres', databaseUrl: 'postgres://127.0.0.1/dev', dataDir: '/tmp/x' })).rejects.toThrow(
+      'A data directory is for the pglite engine',
+    );
+    await expect(createEngine({ kind: 'mysql' as never })).rejects.toThrow('Unknown engine "mysql": expected pglite or postgres.');
+  });
+
+  test('a PGlite data directory keeps the warehouse between runs', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sparkify-pglite-'));
+    try {
+      const first = await createEngine({ kind: 'pglite', dataDir });
+      await queryOnce(first, 'create table kept (x int)');
+      await queryOnce(first, 'insert into kept values (1), (2)');
+      await first.close();
+
+      const second = await createEngine({ kind: 'pglite', dataDir });
+      try {
+        expect((await queryOnce(second, 'select count(*) from kept')).rows).toEqual([[2]]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
