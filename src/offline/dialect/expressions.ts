@@ -143,7 +143,7 @@ function rewriteWord(tokens: Token[], i: number, from: number, to: number): Rewr
   if (isPunct(tokens[previousSignificant(tokens, i, from)], '.')) return undefined;
   const open = skipInsignificant(tokens, i + 1, to);
   if (isPunct(tokens[open], '(')) {
-    const rewriter = CALL_REWRITERS[name];
+    const rewriter = CALL_REWRITERS.get(name);
     const close = matchingParen(tokens, open, to);
     if (!rewriter || close === -1) return undefined;
     const args = close === open + 1 ? [] : splitOnCommas(tokens, open + 1, close);
@@ -182,16 +182,20 @@ function tokensOf(call: Call, index: number): Token[] {
 
 /** A date part argument: an identifier (`day`) or a string ('day'). */
 function datePartArg(call: Call, index: number): DatePart {
-  const significant = tokensOf(call, index).filter(isSignificant);
+  return readDatePart(tokensOf(call, index), (spelling) => `${call.name.toUpperCase()}: date part "${spelling}" is not recognized`);
+}
+
+function readDatePart(tokens: Token[], unrecognized: (spelling: string) => string): DatePart {
+  const significant = tokens.filter(isSignificant);
   const spelling = significant.length === 1 ? (significant[0].value ?? significant[0].text) : significant.map((t) => t.text).join(' ');
   const part = significant.length === 1 ? datePart(spelling) : undefined;
-  if (!part) throw new SqlError(`${call.name.toUpperCase()}: date part "${spelling}" is not recognized`);
+  if (!part) throw new SqlError(unrecognized(spelling));
   return part;
 }
 
 const after = (call: Call, text: string): Rewritten => ({ text, next: call.close + 1 });
 
-const CALL_REWRITERS: Record<string, CallRewriter> = {
+const CALL_REWRITERS = new Map<string, CallRewriter>(Object.entries({
   getdate: (call) => (call.args.length === 0 ? after(call, GETDATE) : undefined),
   nvl: (call) => after(call, `COALESCE(${argTexts(call).join(', ')})`),
   nvl2: (call) => {
@@ -223,7 +227,7 @@ const CALL_REWRITERS: Record<string, CallRewriter> = {
   dateadd: rewriteDateAdd,
   datediff: rewriteDateDiff,
   listagg: rewriteListagg,
-};
+}));
 
 function rewriteCast(call: Call): Rewritten | undefined {
   const as = findTopLevelWord(call.tokens, call.open + 1, call.close, 'as');
@@ -243,10 +247,7 @@ function rewriteExtract(call: Call): Rewritten | undefined {
   const { tokens, open, close } = call;
   const from = findTopLevelWord(tokens, open + 1, close, 'from');
   if (from === -1) return undefined;
-  const partTokens = tokens.slice(open + 1, from).filter(isSignificant);
-  const spelling = partTokens.length === 1 ? (partTokens[0].value ?? partTokens[0].text) : partTokens.map((t) => t.text).join(' ');
-  const part = partTokens.length === 1 ? datePart(spelling) : undefined;
-  if (!part) throw new SqlError(`timestamp units "${spelling}" not recognized`);
+  const part = readDatePart(tokens.slice(open + 1, from), (spelling) => `timestamp units "${spelling}" not recognized`);
   const source = rewriteRange(tokens, from + 1, close).trim();
   const extract = (pgPart: string) => `EXTRACT(${pgPart} FROM ${source})`;
   switch (part) {

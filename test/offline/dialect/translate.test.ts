@@ -193,8 +193,9 @@ describe('translate: functions and casts', () => {
     expect(pg('SELECT top FROM t')).toBe('SELECT top FROM t');
   });
 
-  it('leaves qualified names alone', () => {
+  it('leaves qualified names and unknown functions alone', () => {
     expect(pg('SELECT t.sysdate, s.nvl(a, b) FROM t')).toBe('SELECT t.sysdate, s.nvl(a, b) FROM t');
+    expect(pg('SELECT constructor(a), tostring(b), my_func(GETDATE)')).toBe('SELECT constructor(a), tostring(b), my_func(GETDATE)');
   });
 
   it('DATEADD with any part spelling, reading a bare literal as a timestamp', () => {
