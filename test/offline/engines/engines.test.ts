@@ -134,10 +134,10 @@ describe.each(ENGINE_KINDS)('%s engine', (kind) => {
 
     test('cancel stops a running statement', async () => {
       await withSession(async (session) => {
-        const running = session.query('select pg_sleep(30)');
+        const stopped = expect(session.query('select pg_sleep(30)')).rejects.toThrow('canceling statement due to user request');
         await new Promise((resolve) => setTimeout(resolve, 200));
         expect(await session.cancel()).toBe(true);
-        await expect(running).rejects.toThrow('canceling statement due to user request');
+        await stopped;
       });
     });
   }
