@@ -144,7 +144,7 @@ function rewriteWord(tokens: Token[], i: number, from: number, to: number): Rewr
   const open = skipInsignificant(tokens, i + 1, to);
   if (isPunct(tokens[open], '(')) {
     const rewriter = CALL_REWRITERS.get(name);
-    const close = matchingParen(tokens, open, to);
+    const close = rewriter ? matchingParen(tokens, open, to) : -1;
     if (!rewriter || close === -1) return undefined;
     const args = close === open + 1 ? [] : splitOnCommas(tokens, open + 1, close);
     return rewriter({ tokens, name, open, close, args, to });

@@ -17,11 +17,21 @@ export interface Token {
 }
 
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
-const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
 const DIGIT = /[0-9]/;
 const SPACE = /\s/;
 /** A Data API parameter name, as the API's model allows it: ^[0-9a-zA-Z_]+$. */
 const PARAM_NAME_PART = /[0-9A-Za-z_]/;
+// Sticky patterns that read a whole run from a given position.
+const SPACE_RUN = /\s+/y;
+const WORD_RUN = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y;
+const PARAM_NAME_RUN = /[0-9A-Za-z_]+/y;
+
+/** End of the run `pattern` matches at `pos` (the pattern must match there). */
+function runEnd(pattern: RegExp, sql: string, pos: number): number {
+  pattern.lastIndex = pos;
+  pattern.test(sql);
+  return pattern.lastIndex;
+}
 const OPERATOR_CHAR = /[+\-*/<>=~!@#%^&|`?]/;
 const PUNCT = new Set(['(', ')', ',', ';', '[', ']', '.']);
 
@@ -40,9 +50,7 @@ export function tokenize(sql: string): Token[] {
     const next = sql[pos + 1] ?? '';
 
     if (SPACE.test(ch)) {
-      let end = pos + 1;
-      while (end < sql.length && SPACE.test(sql[end])) end++;
-      push('space', end);
+      push('space', runEnd(SPACE_RUN, sql, pos));
     } else if (ch === '-' && next === '-') {
       const newline = sql.indexOf('\n', pos);
       push('comment', newline === -1 ? sql.length : newline);
@@ -68,14 +76,12 @@ export function tokenize(sql: string): Token[] {
     } else if (ch === ':' && next === ':') {
       push('op', pos + 2);
     } else if (ch === ':' && PARAM_NAME_PART.test(next)) {
-      let end = pos + 1;
-      while (end < sql.length && PARAM_NAME_PART.test(sql[end])) end++;
+      const end = runEnd(PARAM_NAME_RUN, sql, pos + 1);
       push('param', end, sql.slice(pos + 1, end));
     } else if (DIGIT.test(ch) || (ch === '.' && DIGIT.test(next))) {
       push('number', numberEnd(sql, pos));
     } else if (IDENT_START.test(ch)) {
-      let end = pos + 1;
-      while (end < sql.length && IDENT_PART.test(sql[end])) end++;
+      const end = runEnd(WORD_RUN, sql, pos);
       push('word', end, sql.slice(pos, end).toLowerCase());
     } else if (PUNCT.has(ch)) {
       push('punct', pos + 1);
