@@ -145,6 +145,8 @@ function readIdentifier(reader: TokenReader): string {
 }
 
 function readTableName(reader: TokenReader): { schema?: string; name: string } {
+  // Redshift's `#name` session temporary table; the dialect creates it as the table "#name".
+  if (reader.acceptText('#')) return { name: `#${readIdentifier(reader)}` };
   const first = readIdentifier(reader);
   if (!reader.acceptText('.')) return { name: first };
   return { schema: first, name: readIdentifier(reader) };

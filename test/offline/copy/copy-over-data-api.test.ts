@@ -90,11 +90,19 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       .toEqual(['1a', '2b', '3c', '4d', '5e', '6f', '99']);
   });
 
+  it('loads a #name temporary table within one Sql text', async () => {
+    await put('temp/rows.json', '{"id": 1} {"id": 2}');
+    const result = await ok(`CREATE TABLE #stage (id integer); COPY #stage FROM 's3://${BUCKET}/temp/' FORMAT JSON 'auto'; SELECT sum(id) AS total FROM #stage`);
+    expect(result.rows).toEqual([{ total: 3 }]);
+  });
+
   it('fails on a missing prefix with Redshift\'s message', async () => {
     await ok('CREATE TABLE nothing_here (id integer)');
     const copy = await run(`COPY nothing_here FROM 's3://${BUCKET}/no/such/prefix' FORMAT AS JSON 'auto'`);
     expect(copy.status).toBe('FAILED');
     expect(copy.error).toBe("ERROR: The specified S3 prefix 'no/such/prefix' does not exist");
+    const noBucket = await run(`COPY nothing_here FROM 's3://no-such-bucket/x' FORMAT AS JSON 'auto'`);
+    expect(noBucket.error).toBe('ERROR: S3ServiceException:The specified bucket does not exist,Status 404,Error NoSuchBucket,Bucket no-such-bucket');
   });
 
   const BAD_FILE = [

@@ -46,6 +46,10 @@ describe('parseCopyStatement', () => {
     expect(parseCopyStatement("COPY t FROM 's3://bkt/k' FORMAT JSON").json).toEqual({ mode: 'auto', ignoreCase: false });
   });
 
+  it('reads a #name temporary table', () => {
+    expect(parseCopyStatement("COPY #Stage FROM 's3://bkt/k' FORMAT JSON").table).toEqual({ name: '#stage' });
+  });
+
   it("unescapes '' in quoted strings", () => {
     expect(parseCopyStatement("COPY t FROM 's3://bkt/it''s' FORMAT JSON 'auto'").source.key).toBe("it's");
   });
