@@ -15,6 +15,7 @@ import { quoteIdentifier, rewriteRange } from './expressions';
 import type { Token } from './tokenizer';
 import { isPunct, isSignificant, isWord, matchingParen, skipInsignificant, splitOnCommas, significantTexts, textOf } from './token-cursor';
 import { readTableName } from './table-name';
+import { unsupported } from './unsupported';
 import { mapType } from './types';
 
 /** Output under construction: whitespace waits in `pending` so that a dropped clause takes its leading space with it. */
@@ -70,6 +71,9 @@ export function translateCreateTable(tokens: Token[]): string | undefined {
   }
   const close = matchingParen(tokens, open, end);
   if (close === -1) throw new SqlError('syntax error at end of input');
+  const after = skipInsignificant(tokens, close + 1, end);
+  if (isWord(tokens[after], 'partition')) throw unsupported('Table partitioning');
+  if (isWord(tokens[after], 'inherits')) throw unsupported('Table inheritance');
   const rest = tableAttributesAndQuery(tokens, close + 1, end);
   const isCreateTableAs = findQueryStart(tokens, close + 1, end) !== -1;
   const elements = isCreateTableAs ? rewriteRange(tokens, open + 1, close) : tableElements(tokens, open + 1, close);
@@ -150,13 +154,17 @@ function tableElements(tokens: Token[], from: number, to: number): string {
     } else if (isWord(tokens[first], 'like')) {
       // LIKE copies CHECK constraints (our VARCHAR byte limits) only when asked to.
       kept.push(rewriteRange(tokens, element.from, element.to).trimEnd() + ' INCLUDING CONSTRAINTS');
-    } else if (isWord(tokens[first], 'check')) {
-      kept.push(rewriteRange(tokens, element.from, element.to));
+    } else if (isCheckConstraint(tokens, first)) {
+      throw unsupported('A CHECK constraint');
     } else {
       kept.push(columnDefinition(tokens, element.from, element.to));
     }
   }
   return kept.join(',');
+}
+
+function isCheckConstraint(tokens: Token[], first: number): boolean {
+  return isWord(tokens[isWord(tokens[first], 'constraint') ? skipAfterWords(tokens, first, 2) : first], 'check');
 }
 
 function isUnenforcedTableConstraint(tokens: Token[], first: number): boolean {
@@ -175,6 +183,9 @@ function columnDefinition(tokens: Token[], from: number, to: number): string {
 
   let i = nameIndex + 1;
   const typeStart = skipInsignificant(tokens, i, to);
+  if (isWord(tokens[typeStart], 'serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial')) {
+    throw unsupported(`The ${tokens[typeStart].value!.toUpperCase()} type (a sequence)`);
+  }
   const type = mapType(tokens, typeStart, to);
   if (type) {
     out.keep(textOf(tokens, i, typeStart) + type.pg);
@@ -239,6 +250,8 @@ function columnClause(tokens: Token[], i: number, to: number): { text?: string; 
       return { next: isWord(tokens[next], 'key') ? next + 1 : i + 1 };
     case 'references':
       return { next: referencesEnd(tokens, next, to) };
+    case 'check':
+      throw unsupported('A CHECK constraint');
     case 'constraint': {
       const constrained = skipInsignificant(tokens, next + 1, to);
       if (!isWord(tokens[constrained], 'unique', 'primary', 'references')) return { text: rewriteRange(tokens, i, next + 1), next: next + 1 };

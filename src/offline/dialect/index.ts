@@ -10,6 +10,7 @@ import { rewriteRange } from './expressions';
 import { translateMerge } from './merge';
 import { tokenize, type Token } from './tokenizer';
 import { isPunct, isSignificant, significantTexts } from './token-cursor';
+import { rejectUnsupported } from './unsupported';
 import { translateAlterTable, translateAnalyze, translateSetting, translateVacuum } from './utility-statements';
 
 export { SqlError, toRedshiftError } from './errors';
@@ -33,9 +34,9 @@ function translateStatement(tokens: Token[]): TranslatedStatement[] {
   const source = tokens.map((t) => t.text).join('');
   const sql = (text: string, commitsTransaction = false): TranslatedStatement => ({ kind: 'sql', sql: text, source, commitsTransaction });
   const [first, second] = significantTexts(tokens, 0, tokens.length);
+  if (first === 'copy') return [{ kind: 'copy', source }];
+  rejectUnsupported(tokens);
   switch (first) {
-    case 'copy':
-      return [{ kind: 'copy', source }];
     case 'truncate':
       return [sql(rewriteRange(tokens, 0, tokens.length), true)];
     case 'merge':

@@ -9,6 +9,7 @@ import { checkTableExists, NO_OP, readTableName } from './table-name';
 import type { Token } from './tokenizer';
 import { isWord, significantTexts, skipInsignificant } from './token-cursor';
 import { mapType } from './types';
+import { unsupported } from './unsupported';
 
 /**
  * ALTER TABLE t ADD [COLUMN] definition gets the CREATE TABLE column rules, ALTER COLUMN c TYPE VARCHAR(n)
@@ -22,11 +23,13 @@ export function translateAlterTable(tokens: Token[]): string[] {
   const nameStart = skipInsignificant(tokens, table + 1);
   const nameEnd = readTableName(tokens, nameStart, end);
   const action = skipInsignificant(tokens, nameEnd);
-  const [verb, object, third, fourth] = significantTexts(tokens, action, end);
+  const [verb, object, , fourth] = significantTexts(tokens, action, end);
 
-  const addsKeyConstraint = verb === 'add' && (['primary', 'unique', 'foreign'].includes(object) || (object === 'constraint' && third !== 'check'));
+  const constraintKind = object === 'constraint' ? fourth : object;
+  const addsKeyConstraint = verb === 'add' && ['primary', 'unique', 'foreign'].includes(constraintKind);
   const changesLayout =
     verb === 'alter' && (['diststyle', 'distkey', 'sortkey', 'encode', 'compound', 'interleaved'].includes(object) || (object === 'column' && fourth === 'encode'));
+  if (verb === 'add' && constraintKind === 'check') throw unsupported('A CHECK constraint');
   if (addsKeyConstraint || changesLayout) return [checkTableExists(rewriteRange(tokens, nameStart, nameEnd))];
 
   if (verb === 'alter') {

@@ -274,6 +274,13 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     await ok('RESET query_group');
   });
 
+  it('rejects PostgreSQL features Redshift lacks, which the engine alone would run', async () => {
+    await ok('CREATE TABLE indexed (a INT)');
+    expect(await sql('CREATE INDEX indexed_a ON indexed (a)')).toMatchObject({ status: 'FAILED', error: 'ERROR: CREATE INDEX is not supported by Amazon Redshift' });
+    expect(await sql('INSERT INTO indexed VALUES (1) RETURNING a')).toMatchObject({ status: 'FAILED', error: 'ERROR: RETURNING is not supported by Amazon Redshift' });
+    expect((await ok('SELECT count(*) AS n FROM indexed')).rows).toEqual([{ n: 0 }]);
+  });
+
   it('leaves literals, comments and quoted identifiers alone, folding quoted names to lower case as Redshift does', async () => {
     await ok('CREATE TABLE "MixedCase" ("Note" VARCHAR(100))');
     await ok(`INSERT INTO MixedCase VALUES ('GETDATE() NVL(a, b) :name ::int -- not a comment') /* NVL(x) */`);

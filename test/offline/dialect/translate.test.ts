@@ -122,6 +122,32 @@ describe('translate: CREATE TABLE', () => {
   });
 });
 
+describe('translate: PostgreSQL features Redshift lacks', () => {
+  it.each([
+    ['CREATE INDEX i ON t (a)', 'CREATE INDEX is not supported by Amazon Redshift'],
+    ['CREATE UNIQUE INDEX i ON t (a)', 'CREATE INDEX is not supported by Amazon Redshift'],
+    ['CREATE SEQUENCE s', 'CREATE SEQUENCE is not supported by Amazon Redshift'],
+    ['CREATE OR REPLACE TRIGGER t AFTER INSERT ON t EXECUTE FUNCTION f()', 'CREATE TRIGGER is not supported by Amazon Redshift'],
+    ['CREATE TABLE t (id SERIAL)', 'The SERIAL type (a sequence) is not supported by Amazon Redshift'],
+    ['CREATE TABLE t (a INT CHECK (a > 0))', 'A CHECK constraint is not supported by Amazon Redshift'],
+    ['CREATE TABLE t (a INT, CONSTRAINT positive CHECK (a > 0))', 'A CHECK constraint is not supported by Amazon Redshift'],
+    ['ALTER TABLE t ADD CONSTRAINT positive CHECK (a > 0)', 'A CHECK constraint is not supported by Amazon Redshift'],
+    ['CREATE TABLE t (a INT) PARTITION BY RANGE (a)', 'Table partitioning is not supported by Amazon Redshift'],
+    ['SELECT DISTINCT ON (user_id) user_id, level FROM users', 'SELECT DISTINCT ON is not supported by Amazon Redshift'],
+    ['INSERT INTO users VALUES (1) ON CONFLICT DO NOTHING', 'INSERT … ON CONFLICT is not supported by Amazon Redshift'],
+    ['DELETE FROM users RETURNING user_id', 'RETURNING is not supported by Amazon Redshift'],
+    ['SELECT * FROM (VALUES (1), (2)) AS v (a)', 'A VALUES list used as a table is not supported by Amazon Redshift'],
+    ['SELECT ARRAY[1, 2]', 'An array constructor is not supported by Amazon Redshift'],
+  ])('rejects %s', (sql, message) => {
+    expect(() => translate(sql)).toThrow(new SqlError(message));
+  });
+
+  it('does not mistake look-alikes for them', () => {
+    expect(pg("SELECT 'DISTINCT ON', \"returning\", on_conflict FROM t -- RETURNING")).toBe("SELECT 'DISTINCT ON', \"returning\", on_conflict FROM t -- RETURNING");
+    expect(pg('INSERT INTO t (a) VALUES (1), (2)')).toBe('INSERT INTO t (a) VALUES (1), (2)');
+  });
+});
+
 describe('translate: ALTER TABLE', () => {
   it('gives an added column the CREATE TABLE rules', () => {
     expect(pg('ALTER TABLE t ADD COLUMN c VARCHAR(10) ENCODE lzo')).toBe(
