@@ -1,13 +1,18 @@
 /**
- * `npx serverless package` (osls) must work offline with no AWS credentials; the compiled CloudFormation
- * template must hold the state machine, the nightly schedule with its input, nodejs22.x functions sharing
- * one scoped role, and the SQL files in the artifact.
+ * The Serverless Framework (osls) side, in one file because both commands build into the same .esbuild/
+ * folder and must not run at once:
+ * - `npx serverless package` works offline with no AWS credentials; the compiled CloudFormation template
+ *   holds the state machine, the nightly schedule with its input, nodejs22.x functions sharing one scoped
+ *   role, and the artifact ships the SQL files;
+ * - `npx serverless invoke local -f <stage>` runs a bundled stage handler against the emulator.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { startTestEmulator, type TestEmulator } from '../support/engines';
+import { runStage } from '../pipeline/support/pipeline-sql';
 
 const run = promisify(execFile);
 const projectRoot = path.join(__dirname, '../..');
@@ -19,7 +24,7 @@ let artifactFiles: string[];
 
 beforeAll(async () => {
   // No credentials, profile or ~/.aws: packaging must not need an AWS account.
-  const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))), HOME: outputDir };
+  const env = { ...environmentWithoutAws(), HOME: outputDir };
   await run('npx', ['serverless', 'package', '--stage', 'test', '--package', outputDir], { cwd: projectRoot, env, timeout: 240_000 });
   template = JSON.parse(readFileSync(path.join(outputDir, 'cloudformation-template-update-stack.json'), 'utf8'));
   const { stdout } = await run('unzip', ['-Z1', path.join(outputDir, 'sparkify-etl.zip')]);
@@ -27,6 +32,10 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => rmSync(outputDir, { recursive: true, force: true }));
+
+function environmentWithoutAws(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+}
 
 const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
@@ -107,4 +116,31 @@ describe('serverless package', () => {
     }
     expect(artifactFiles).toEqual(expect.arrayContaining(['sql/schema/songplays.sql', 'sql/star/songplays.sql', 'sql/staging/staging_events.sql', 'sql/checks/row_counts.sql']));
   });
+});
+
+describe('serverless invoke local', () => {
+  let emulator: TestEmulator;
+  const SAMPLE = path.join(projectRoot, '../shared/data/sparkify-sample');
+
+  beforeAll(async () => {
+    // Any engine will do: this is about the CLI and the bundle, the engines have their own tests.
+    emulator = await startTestEmulator('postgres', { buckets: { 'udacity-dend': SAMPLE } });
+    await runStage(emulator.client, 'createTables');
+  });
+  afterAll(() => emulator?.stop());
+
+  test('runs one bundled stage against the emulator and, with {"wait": true}, returns its outcome', async () => {
+    const env = {
+      ...environmentWithoutAws(),
+      AWS_ENDPOINT_URL_REDSHIFT_DATA: emulator.endpoint,
+      AWS_REGION: 'us-west-2',
+      AWS_ACCESS_KEY_ID: 'offline',
+      AWS_SECRET_ACCESS_KEY: 'offline',
+    };
+    const { stdout } = await run('npx', ['serverless', 'invoke', 'local', '-f', 'stageSongs', '-d', '{"wait": true}'],
+      { cwd: projectRoot, env, timeout: 240_000 });
+    // The invoke result is the last JSON object printed, after the handler's JSON log lines.
+    const outcome = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1));
+    expect(outcome).toEqual({ stage: 'stageSongs', statementId: expect.any(String), status: 'FINISHED', resultRows: 71, waitSeconds: 0 });
+  }, 300_000);
 });
