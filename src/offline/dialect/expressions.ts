@@ -82,6 +82,9 @@ function rewriteAt(tokens: Token[], i: number, from: number, to: number): Rewrit
   switch (token.kind) {
     case 'quoted':
       return { text: quoteIdentifier(token.value!), next: i + 1 };
+    case 'string':
+      // PostgreSQL reads backslash escapes only in E'…' (standard_conforming_strings), Redshift in every '…'.
+      return token.text.startsWith("'") && token.text.includes('\\') ? { text: `E${token.text}`, next: i + 1 } : undefined;
     case 'op':
       if (token.text === '::') return rewriteCastType(tokens, i, to);
       if (token.text === '#') return rewriteTempTableName(tokens, i, from, to);

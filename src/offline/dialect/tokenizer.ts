@@ -57,14 +57,11 @@ export function tokenize(sql: string): Token[] {
     } else if (ch === '/' && next === '*') {
       push('comment', blockCommentEnd(sql, pos));
     } else if (ch === "'") {
-      const { end, value } = readString(sql, pos + 1, false);
+      const { end, value } = readString(sql, pos + 1);
       push('string', end, value);
-    } else if ((ch === 'E' || ch === 'e') && next === "'") {
-      const { end, value } = readString(sql, pos + 2, true);
-      push('string', end, value);
-    } else if ((ch === 'N' || ch === 'n' || ch === 'B' || ch === 'b' || ch === 'X' || ch === 'x') && next === "'") {
-      // N'…' national, B'…' bit, X'…' hex strings: the prefix belongs to the literal.
-      const { end, value } = readString(sql, pos + 2, false);
+    } else if (/[EeNnBbXx]/.test(ch) && next === "'") {
+      // E'…' escape, N'…' national, B'…' bit, X'…' hex strings: the prefix belongs to the literal.
+      const { end, value } = readString(sql, pos + 2);
       push('string', end, value);
     } else if (ch === '"') {
       const { end, value } = readQuoted(sql, pos + 1, '"');
@@ -113,13 +110,17 @@ function blockCommentEnd(sql: string, start: number): number {
   return sql.length;
 }
 
-/** Reads a '…' literal body starting after the opening quote; '' is a quote, and in E'…' so is \'. Unclosed runs to the end. */
-function readString(sql: string, bodyStart: number, backslashEscapes: boolean): { end: number; value: string } {
+/**
+ * Reads a '…' literal body starting after the opening quote; '' is a quote. Redshift, like PostgreSQL
+ * before standard_conforming_strings, reads backslash escapes in every '…' literal (\' is a quote, \n a
+ * newline), not only in E'…'. Unclosed runs to the end.
+ */
+function readString(sql: string, bodyStart: number): { end: number; value: string } {
   let value = '';
   let pos = bodyStart;
   while (pos < sql.length) {
     const ch = sql[pos];
-    if (backslashEscapes && ch === '\\' && pos + 1 < sql.length) {
+    if (ch === '\\' && pos + 1 < sql.length) {
       value += unescapeBackslash(sql[pos + 1]);
       pos += 2;
     } else if (ch === "'") {

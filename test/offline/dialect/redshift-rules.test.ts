@@ -288,6 +288,11 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     expect(run.rows).toEqual([{ shown: 'GETDATE() NVL(a, b) :name ::int -- not a comment', note: 'GETDATE() NVL(a, b) :name ::int -- not a comment' }]);
   });
 
+  it('reads backslash escapes in plain literals, as Redshift does', async () => {
+    const run = await ok("SELECT 'it\\'s' AS quote, 'back\\\\slash' AS backslash, 'tab\\there' AS tab, 'a_b' LIKE 'a\\\\_b' AS escaped_like");
+    expect(run.rows).toEqual([{ quote: "it's", backslash: 'back\\slash', tab: 'tab\there', escaped_like: true }]);
+  });
+
   it('binds :name parameters, reusing one for every mention, and not inside literals or casts', async () => {
     const run = await ok("SELECT :n::int + :n::int AS twice, ':n' AS literal, :label AS label", { n: '21', label: 'null' });
     expect(run.rows).toEqual([{ twice: 42, literal: ':n', label: 'null' }]);

@@ -33,6 +33,14 @@ describe('tokenize', () => {
     ]);
   });
 
+  it("reads backslash escapes in plain '…' literals too, as Redshift does", () => {
+    expect(significant("'it\\'s', 'a\\\\b'")).toEqual([
+      { kind: 'string', text: "'it\\'s'", value: "it's" },
+      { kind: 'punct', text: ',' },
+      { kind: 'string', text: "'a\\\\b'", value: 'a\\b' },
+    ]);
+  });
+
   it('reads quoted identifiers with "" escapes and lower-cases words', () => {
     expect(significant('SELECT "My ""Col""" FROM Songs')).toEqual([
       { kind: 'word', text: 'SELECT', value: 'select' },

@@ -46,6 +46,10 @@ describe('translate: text that must survive untouched', () => {
     expect(pg(sql)).toBe(sql);
   });
 
+  it("marks literals with backslashes as E'…' so PostgreSQL reads their escapes as Redshift does", () => {
+    expect(pg("SELECT 'it\\'s', 'plain', 'tab\\there' LIKE 'a\\_%'")).toBe("SELECT E'it\\'s', 'plain', E'tab\\there' LIKE E'a\\_%'");
+  });
+
   it('lower-cases quoted identifiers as Redshift folds them, but keeps their quoting', () => {
     expect(pg('SELECT "UserId" AS "Label" FROM "Events"')).toBe('SELECT "userid" AS "label" FROM "events"');
   });
