@@ -24,7 +24,8 @@ export type TranslatedStatement =
 /**
  * One Data API Sql text → its statements, split on top-level ';', empty ones dropped, each translated to
  * PostgreSQL. Throws SqlError for a statement Redshift would reject. A Redshift statement may become more
- * than one PostgreSQL statement (MERGE … REMOVE DUPLICATES); they then share the same `source`.
+ * than one PostgreSQL statement (MERGE … REMOVE DUPLICATES, ALTER COLUMN … TYPE); they then share the
+ * same `source`, run in order, and the last one gives the result.
  */
 export function translate(redshiftSql: string): TranslatedStatement[] {
   return splitStatements(tokenize(redshiftSql)).flatMap(translateStatement);
