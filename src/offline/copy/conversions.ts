@@ -62,7 +62,7 @@ const INTEGER_RANGES: Record<string, { label: string; min: bigint; max: bigint }
 
 const CHARACTER_TYPES = new Set(['varchar', 'bpchar', 'text']);
 
-export function isCharacterType(typeName: string): boolean {
+function isCharacterType(typeName: string): boolean {
   return CHARACTER_TYPES.has(typeName);
 }
 
@@ -265,3 +265,22 @@ export function decodeRecord(bytes: Buffer): string {
 }
 
 const REPLACEMENT_BYTES = Buffer.from('\uFFFD');
+
+/** A JSON string literal, or a JSON number; strings are matched first so digits inside them are left alone. */
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+/** Fifteen significant digits always survive a double; more may not. */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * JSON.parse, except that numbers with more digits than a double holds exactly arrive as their text
+ * (a JSON string), so a bigint or a long decimal loads exactly as Redshift would load it.
+ */
+export function parseRecord(text: string): JsonValue {
+  if (!/\d{16}/.test(text)) return JSON.parse(text) as JsonValue;
+  const exact = text.replace(STRING_OR_NUMBER, (token) => {
+    if (token.startsWith('"')) return token;
+    const digits = token.replace(/[eE].*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
+    return digits.length > MAX_EXACT_DIGITS ? `"${token}"` : token;
+  });
+  return JSON.parse(exact) as JsonValue;
+}

@@ -9,7 +9,7 @@ import type { EngineSession } from '../engines/engine';
 import type { ObjectStore } from '../s3/object-store';
 import { parseCopyStatement, type CopyStatement } from './copy-statement';
 import {
-  decodeRecord, FieldError, makeConverter, rawFieldText, type ConversionOptions, type JsonValue,
+  decodeRecord, FieldError, makeConverter, parseRecord, rawFieldText, type ConversionOptions, type JsonValue,
 } from './conversions';
 import { CopyFailedError } from './errors';
 import { parseJsonPathsFile, selectPath, JsonPathsError, type PathStep } from './jsonpaths';
@@ -90,7 +90,7 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
     const text = decodeRecord(item.bytes);
     let record: JsonValue;
     try {
-      record = JSON.parse(text) as JsonValue;
+      record = parseRecord(text);
     } catch (error) {
       reject(object, item.lastLine, text, new FieldError(1216, `Invalid JSON: ${(error as Error).message}`));
       return null;

@@ -1,5 +1,5 @@
 import {
-  decodeRecord, FieldError, makeConverter, truncateToBytes, type ConversionOptions, type TargetColumn,
+  decodeRecord, FieldError, makeConverter, parseRecord, truncateToBytes, type ConversionOptions, type TargetColumn,
 } from '../../../src/offline/copy/conversions';
 import { timeFormat } from '../../../src/offline/copy/time-formats';
 
@@ -161,5 +161,19 @@ describe('timestamps and dates', () => {
   it('dates take YYYY-MM-DD and reject anything else with code 1205', () => {
     expect(convert({ typeName: 'date' }, '2018-11-21')).toBe('2018-11-21');
     expect(rejection({ typeName: 'date' }, '21/11/2018').code).toBe(1205);
+  });
+});
+
+describe('parseRecord', () => {
+  it('keeps numbers that a double cannot hold exactly as their text, and leaves strings alone', () => {
+    const record = parseRecord('{"big": 9007199254740993, "long": -0.12345678901234567891, "ts": 1541105830796, "s": "1234567890123456789", "f": 1.5e300}');
+    expect(record).toEqual({ big: '9007199254740993', long: '-0.12345678901234567891', ts: 1541105830796, s: '1234567890123456789', f: 1.5e300 });
+    expect(convert({ typeName: 'int8' }, (record as { big: unknown }).big)).toBe('9007199254740993');
+    expect(convert({ typeName: 'numeric', precision: 38, scale: 20 }, (record as { long: unknown }).long)).toBe('-0.12345678901234567891');
+  });
+
+  it('parses ordinary records with JSON.parse semantics and rejects malformed ones', () => {
+    expect(parseRecord('{"a": [1, {"b": null}], "c": "x\\ty"}')).toEqual({ a: [1, { b: null }], c: 'x\ty' });
+    expect(() => parseRecord('{"a": 12345678901234567,}')).toThrow(SyntaxError);
   });
 });
