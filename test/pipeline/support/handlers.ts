@@ -3,7 +3,9 @@
  * configuration in the environment first, then a fresh import, so each emulator gets handlers (and a
  * module-scope client) of its own.
  */
+import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { Context } from 'aws-lambda';
+import type * as LambdaModule from '../../../src/pipeline/lambda';
 import { OFFLINE_ENV } from './pipeline-sql';
 
 type Handler = (event: unknown, context: Context) => Promise<any>;
@@ -17,7 +19,7 @@ export interface Handlers {
   pollStatement: Handler;
   reportResults: Handler;
   /** The module-scope Data API client the handlers share, for faults injected at the SDK boundary. */
-  client(): import('@aws-sdk/client-redshift-data').RedshiftDataClient;
+  client(): RedshiftDataClient;
 }
 
 export const FUNCTION_KEYS = ['createTables', 'stageEvents', 'stageSongs', 'loadStar', 'checkQuality', 'pollStatement', 'reportResults'] as const;
@@ -35,10 +37,11 @@ export function setHandlerEnvironment(endpoint: string, overrides: Record<string
 
 export async function loadHandlers(): Promise<Handlers> {
   const loaded: Partial<Record<(typeof FUNCTION_KEYS)[number], Handler>> = {};
-  let lambda: typeof import('../../../src/pipeline/lambda') | undefined;
-  await jest.isolateModulesAsync(async () => {
-    for (const key of FUNCTION_KEYS) loaded[key] = (await import(`../../../functions/${key}`)).handler;
-    lambda = await import('../../../src/pipeline/lambda');
+  let lambda: typeof LambdaModule | undefined;
+  // require inside isolateModules: a fresh module registry, as in a new Lambda container.
+  jest.isolateModules(() => {
+    for (const key of FUNCTION_KEYS) loaded[key] = require(`../../../functions/${key}`).handler;
+    lambda = require('../../../src/pipeline/lambda');
   });
   return { ...(loaded as Record<(typeof FUNCTION_KEYS)[number], Handler>), client: () => lambda!.getRuntime().client };
 }
