@@ -1,7 +1,8 @@
 /**
  * Rewrites the expression-level parts of Redshift SQL that PostgreSQL spells differently: Redshift-only
  * functions (GETDATE, SYSDATE, NVL, NVL2, DECODE, DATEADD, DATEDIFF, LISTAGG, CONVERT, CONVERT_TIMEZONE,
- * LEN, CHARINDEX, APPROXIMATE COUNT), SELECT TOP n, date part names
+ * LEN, CHARINDEX, APPROXIMATE COUNT) and those that behave differently (ROUND, REGEXP_REPLACE),
+ * SELECT TOP n, date part names
  * (EXTRACT, DATE_PART, DATE_TRUNC), character types in casts, `#name` temp tables, and the lower-casing
  * of quoted identifiers. Every other token is copied as it is.
  */
@@ -223,6 +224,8 @@ const CALL_REWRITERS = new Map<string, CallRewriter>(Object.entries({
     // Redshift's DATE_TRUNC returns TIMESTAMP; PostgreSQL's turns a DATE into TIMESTAMPTZ.
     return after(call, `date_trunc('${datePartArg(call, 0)}', (${argText(call, 1)})::timestamp)`);
   },
+  round: rewriteRound,
+  regexp_replace: rewriteRegexpReplace,
   len: (call) => (call.args.length === 1 ? after(call, `length(${argText(call, 0)})`) : undefined),
   charindex: (call) => (call.args.length === 2 ? after(call, `strpos(${argText(call, 1)}, ${argText(call, 0)})`) : undefined),
   decode: rewriteDecode,
@@ -285,6 +288,26 @@ function rewriteDecode(call: Call): Rewritten | undefined {
   for (let k = 0; k < rest.length; k += 2) text += ` WHEN (${expression}) IS NOT DISTINCT FROM (${rest[k]}) THEN (${rest[k + 1]})`;
   if (fallback !== undefined) text += ` ELSE (${fallback})`;
   return after(call, `(${text} END)`);
+}
+
+/**
+ * ROUND(x, digits): PostgreSQL has it for NUMERIC only, Redshift for DOUBLE PRECISION too, returning the
+ * input's type. Adding 0 * x gives the numeric result x's type back (DOUBLE stays DOUBLE, so the Data API
+ * still sends a doubleValue); a bare literal or parameter has no type to keep.
+ */
+function rewriteRound(call: Call): Rewritten | undefined {
+  if (call.args.length !== 2) return undefined;
+  const [value, digits] = argTexts(call);
+  const rounded = `round((${value})::numeric, ${digits})`;
+  return after(call, isUntypedLiteral(call, 0) ? rounded : `(${rounded} + 0 * (${value}))`);
+}
+
+/** REGEXP_REPLACE(source, pattern [, replacement [, position]]): Redshift replaces every match, PostgreSQL the first unless asked for all. */
+function rewriteRegexpReplace(call: Call): Rewritten | undefined {
+  if (call.args.length < 2 || call.args.length > 4) return undefined;
+  const [source, pattern, replacement = "''", position] = argTexts(call);
+  const everyMatch = position === undefined ? "'g'" : `${position}, 0`;
+  return after(call, `regexp_replace(${source}, ${pattern}, ${replacement}, ${everyMatch})`);
 }
 
 /** CONVERT_TIMEZONE([source,] target, timestamp): the source zone defaults to UTC; the result is a TIMESTAMP. */

@@ -168,6 +168,15 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     ]);
   });
 
+  it('ROUND of a DOUBLE PRECISION stays a double; REGEXP_REPLACE replaces every match', async () => {
+    const run = await ok(`SELECT ROUND(AVG(d), 2) AS avg_duration, ROUND(CAST(2.345 AS DECIMAL(6,3)), 1) AS decimal_round,
+      REGEXP_REPLACE('a1b22c333', '[0-9]+') AS stripped, REGEXP_REPLACE('aaa', 'a', 'b', 2) AS from_second
+      FROM (SELECT 1.0::float8 AS d UNION ALL SELECT 2.3333::float8) AS s`);
+    expect(run.records[0][0]).toEqual({ doubleValue: 1.67 });
+    expect(run.records[0][1]).toEqual({ stringValue: '2.300' }); // rounded, in the input's DECIMAL(6,3)
+    expect(run.rows[0]).toMatchObject({ stripped: 'abc', from_second: 'abb' });
+  });
+
   it('SELECT TOP n', async () => {
     const run = await ok('SELECT TOP 2 v FROM (SELECT 3 AS v UNION ALL SELECT 1 UNION ALL SELECT 2) AS s ORDER BY v DESC');
     expect(run.rows).toEqual([{ v: 3 }, { v: 2 }]);

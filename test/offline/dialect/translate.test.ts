@@ -215,6 +215,15 @@ describe('translate: functions and casts', () => {
     );
   });
 
+  it('ROUND keeps its input type; REGEXP_REPLACE replaces every match', () => {
+    expect(pg('SELECT ROUND(AVG(duration), 2), ROUND(:v, 1), ROUND(x)')).toBe(
+      'SELECT (round((AVG(duration))::numeric, 2) + 0 * (AVG(duration))), round((:v)::numeric, 1), ROUND(x)',
+    );
+    expect(pg("SELECT REGEXP_REPLACE(s, '[0-9]'), REGEXP_REPLACE(s, 'a', 'b', 3)")).toBe(
+      "SELECT regexp_replace(s, '[0-9]', '', 'g'), regexp_replace(s, 'a', 'b', 3, 0)",
+    );
+  });
+
   it('SELECT TOP n becomes a LIMIT at the end of its SELECT', () => {
     expect(pg('SELECT TOP 10 title FROM songs ORDER BY title')).toBe('SELECT title FROM songs ORDER BY title LIMIT 10');
     expect(pg('SELECT a FROM t WHERE b IN (SELECT DISTINCT TOP 2 b FROM u ORDER BY b) AND c > 0')).toBe(
