@@ -37,7 +37,7 @@ export class UnknownStatementStatusError extends Error {
 
 const SQL_EXCERPT_CHARS = 400;
 
-/** The SQL that failed: the failing sub-statement of a batch, else the statement itself. */
+/** The SQL that failed: the failing sub-statement of a batch, else the statement itself (shortened). */
 function failingSql(description: StatementDescription): string {
   const failedSub = description.SubStatements?.find((sub) => sub.Status === 'FAILED' || sub.Error);
   const sql = (failedSub?.QueryString ?? description.QueryString ?? '(SQL not reported)').replace(/\s+/g, ' ').trim();
@@ -62,7 +62,7 @@ export function progressOf(stage: string, description: StatementDescription, pre
     case 'ABORTED':
       throw new StatementAbortedError(`Stage ${stage}: statement ${statementId} was aborted | SQL: ${failingSql(description)}`);
     default:
-      throw new UnknownStatementStatusError(`Stage ${stage}: statement ${statementId} has unknown status ${status}`);
+      throw new UnknownStatementStatusError(`Stage ${stage}: statement ${statementId} has unknown status ${status} | SQL: ${failingSql(description)}`);
   }
 }
 

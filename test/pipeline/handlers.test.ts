@@ -114,7 +114,7 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
         return result;
       }, { step: 'initialize', name: FAULT });
       await expect(handlers.pollStatement({ stage: 'checkQuality', statementId: Id, waitSeconds: 5 }, testContext))
-        .rejects.toMatchObject({ name: 'UnknownStatementStatus', message: `Stage checkQuality: statement ${Id} has unknown status QUEUED` });
+        .rejects.toMatchObject({ name: 'UnknownStatementStatus', message: `Stage checkQuality: statement ${Id} has unknown status QUEUED | SQL: SELECT 1` });
     });
 
     test.each([
