@@ -13,6 +13,7 @@ import {
 } from './input';
 import type { Metadata } from './metadata';
 import { makeNextToken, readNextToken } from './paging';
+import { DataSession } from './sessions';
 import { toColumnMetadata, toField, resultSize } from './results';
 import { isTerminal, Statement, Submission, type StatementRunner, type SubmissionContext } from './statements';
 
@@ -34,6 +35,7 @@ const epochSeconds = (ms: number) => ms / 1000;
 export class DataApi {
   private readonly submissions = new Map<string, Submission>();
   private readonly idsByClientToken = new Map<string, string>();
+  private readonly sessions = new Map<string, DataSession>();
 
   readonly operations: Record<string, Operation> = {
     ExecuteStatement: (input) => this.executeStatement(input),
@@ -54,11 +56,12 @@ export class DataApi {
     private readonly databaseName: string,
   ) {}
 
-  /** Resolves when every accepted statement has ended; used when the emulator stops. */
-  async cancelAll(): Promise<void> {
+  /** Cancels what still runs, waits for it to end, and ends every Data API session; for stopping. */
+  async close(): Promise<void> {
     const running = [...this.submissions.values()].filter((submission) => !isTerminal(submission.top.status));
     await Promise.all(running.map((submission) => this.cancel(submission)));
     await Promise.all(running.map((submission) => submission.settled));
+    await Promise.all([...this.sessions.values()].map((session) => session.end()));
   }
 
   private async executeStatement(input: Json): Promise<Json> {
@@ -75,14 +78,15 @@ export class DataApi {
   }
 
   private async submit(input: Json, sqls: string[], isBatch: boolean): Promise<Json> {
-    const context = this.readContext(input, isBatch);
     const clientToken = optionalString(input, 'ClientToken', { min: 1, max: 64 });
     const waitSeconds = optionalInteger(input, 'WaitTimeSeconds', 1, 30);
     const repeated = clientToken === undefined ? undefined : this.submissions.get(this.idsByClientToken.get(clientToken) ?? '');
-    const submission = repeated ?? this.accept(context, sqls, isBatch, clientToken);
+    const submission = repeated ?? this.accept(input, sqls, isBatch, clientToken);
+    const { context } = submission;
     if (waitSeconds !== undefined) await settledWithin(submission, waitSeconds);
     return {
       Id: submission.id,
+      SessionId: submission.dataSession?.id,
       CreatedAt: epochSeconds(submission.top.createdAt),
       ClusterIdentifier: context.clusterIdentifier,
       WorkgroupName: context.workgroupName,
@@ -96,42 +100,60 @@ export class DataApi {
     };
   }
 
-  private accept(context: SubmissionContext, sqls: string[], isBatch: boolean, clientToken?: string): Submission {
+  private accept(input: Json, sqls: string[], isBatch: boolean, clientToken?: string): Submission {
     this.forgetExpired();
     const active = [...this.submissions.values()].filter((submission) => !isTerminal(submission.top.status)).length;
     if (active >= MAX_ACTIVE_STATEMENTS) {
       throw new ApiError('ActiveStatementsExceededException', 400, `Active statements exceeded the allowed quota (${MAX_ACTIVE_STATEMENTS}).`);
     }
-    const submission = new Submission(context, sqls, isBatch);
+    const { context, dataSession } = this.readContext(input, isBatch);
+    if (dataSession) dataSession.busy = true;
+    const submission = new Submission(context, sqls, isBatch, dataSession);
     this.submissions.set(submission.id, submission);
     if (clientToken !== undefined) this.idsByClientToken.set(clientToken, submission.id);
     this.runner.start(submission);
     return submission;
   }
 
-  private readContext(input: Json, isBatch: boolean): SubmissionContext {
+  /** Where and how the call's SQL runs, and in which Data API session, if any. */
+  private readContext(input: Json, isBatch: boolean): { context: SubmissionContext; dataSession?: DataSession } {
+    if (optionalEnum(input, 'ResultFormat', ['JSON', 'CSV']) === 'CSV') {
+      throw validationError('This emulator returns JSON results only: ResultFormat CSV is not supported.');
+    }
+    const callSettings = {
+      statementName: optionalString(input, 'StatementName', { max: 2048 }),
+      parameters: optionalParameters(input),
+      executionMode: (isBatch ? optionalEnum(input, 'ExecutionMode', ['TRANSACTION', 'AUTO_COMMIT']) : undefined) ?? 'TRANSACTION',
+    } as const;
+    const sessionId = optionalString(input, 'SessionId', { pattern: STATEMENT_ID });
+    const keepAliveSeconds = optionalInteger(input, 'SessionKeepAliveSeconds', 0, 86_400);
+    if (sessionId !== undefined) {
+      if (keepAliveSeconds !== undefined) throw validationError('SessionKeepAliveSeconds can only be set when a session is opened, not with SessionId.');
+      const dataSession = this.sessions.get(sessionId);
+      if (!dataSession?.isOpen) throw new ApiError('ResourceNotFoundException', 404, 'Session does not exist or has expired.', { ResourceId: sessionId });
+      if (dataSession.busy) throw validationError(`Session ${sessionId} is busy: statements in a session run one at a time.`);
+      return { context: { ...dataSession.context, ...callSettings }, dataSession };
+    }
     const clusterIdentifier = optionalString(input, 'ClusterIdentifier', { min: 1, max: 63, pattern: /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/ });
     const workgroupName = optionalString(input, 'WorkgroupName', { min: 3, max: 128 });
     if ((clusterIdentifier === undefined) === (workgroupName === undefined)) {
       throw validationError('Either ClusterIdentifier or WorkgroupName must be specified, but not both.');
     }
-    if (input.SessionId !== undefined || input.SessionKeepAliveSeconds !== undefined) {
-      throw validationError('This emulator does not keep Data API sessions: SessionId and SessionKeepAliveSeconds are not supported.');
-    }
-    if (optionalEnum(input, 'ResultFormat', ['JSON', 'CSV']) === 'CSV') {
-      throw validationError('This emulator returns JSON results only: ResultFormat CSV is not supported.');
-    }
-    const parameters = optionalParameters(input);
-    return {
+    const target = {
       database: optionalString(input, 'Database') ?? this.databaseName,
       dbUser: optionalString(input, 'DbUser'),
       clusterIdentifier,
       workgroupName,
       secretArn: optionalString(input, 'SecretArn'),
-      statementName: optionalString(input, 'StatementName', { max: 2048 }),
-      parameters,
-      executionMode: (isBatch ? optionalEnum(input, 'ExecutionMode', ['TRANSACTION', 'AUTO_COMMIT']) : undefined) ?? 'TRANSACTION',
     };
+    const dataSession = keepAliveSeconds ? this.openSession(target, keepAliveSeconds) : undefined;
+    return { context: { ...target, ...callSettings }, dataSession };
+  }
+
+  private openSession(target: DataSession['context'], keepAliveSeconds: number): DataSession {
+    const dataSession = new DataSession(target, keepAliveSeconds, (ended) => this.sessions.delete(ended.id));
+    this.sessions.set(dataSession.id, dataSession);
+    return dataSession;
   }
 
   private async describeStatement(input: Json): Promise<Json> {
@@ -159,6 +181,7 @@ export class DataApi {
       WorkgroupName: context.workgroupName,
       SecretArn: context.secretArn,
       ResultFormat: 'JSON',
+      SessionId: submission.dataSession?.id,
       ...(submission.isBatch ? { ExecutionMode: context.executionMode } : {}),
       QueryParameters: context.parameters,
       SubStatements: isTop && submission.isBatch ? submission.units.map(describeSubStatement) : undefined,
@@ -235,6 +258,7 @@ export class DataApi {
           : { QueryString: submission.top.queryString }),
         QueryParameters: submission.context.parameters,
         SecretArn: submission.context.secretArn,
+        SessionId: submission.dataSession?.id,
         ResultFormat: 'JSON',
       })),
       NextToken: next < matching.length ? makeNextToken('ListStatements', next) : undefined,

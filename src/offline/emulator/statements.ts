@@ -1,6 +1,6 @@
 /**
  * The statements the emulator has accepted, and how each one runs: asynchronously, on an engine
- * session of its own, inside one transaction (BEGIN … COMMIT, ROLLBACK on failure), moving through
+ * session of its own (or its Data API session's), inside one transaction (BEGIN … COMMIT, ROLLBACK on failure), moving through
  * SUBMITTED → PICKED → STARTED → FINISHED | FAILED | ABORTED while clients poll.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { executeCopy, recordLoadErrors, CopyFailedError, type LoadErrorRow } fro
 import { bindNamedParameters, toRedshiftError, translate, SqlError } from '../dialect';
 import type { Cell, ColumnInfo, Engine, EngineSession, QueryOutcome } from '../engines';
 import type { ObjectStore } from '../s3/object-store';
+import type { DataSession } from './sessions';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
 
@@ -96,6 +97,8 @@ export class Submission {
     readonly context: SubmissionContext,
     sqls: string[],
     readonly isBatch: boolean,
+    /** Set when the call ran in a Data API session (SessionId or SessionKeepAliveSeconds). */
+    readonly dataSession?: DataSession,
   ) {
     const id = randomUUID();
     this.top = new Statement(id, sqls.join('; '));
@@ -141,9 +144,19 @@ export class StatementRunner {
     top.moveTo('PICKED');
     if (context.database !== this.databaseName) {
       this.failRemaining(submission, `FATAL: database "${context.database}" does not exist`);
+      submission.dataSession?.idle();
       return;
     }
-    const session = await this.engine.openSession();
+    const dataSession = submission.dataSession;
+    let session: EngineSession;
+    try {
+      session = dataSession ? await dataSession.engineSessionFrom(this.engine) : await this.engine.openSession();
+    } catch (error) {
+      // The engine is unreachable (server down, …): the statement fails, the emulator carries on.
+      this.failRemaining(submission, `FATAL: ${error instanceof Error ? error.message : String(error)}`);
+      dataSession?.idle();
+      return;
+    }
     const loadErrors: LoadErrorRow[] = [];
     try {
       if (signal.aborted) return; // cancelled while it waited for the engine
@@ -175,7 +188,8 @@ export class StatementRunner {
     } finally {
       submission.session = undefined;
       await this.saveLoadErrors(session, submission, loadErrors);
-      await session.release();
+      if (dataSession) dataSession.idle();
+      else await session.release();
     }
   }
 

@@ -39,6 +39,8 @@ export class PostgresEngine implements Engine {
       options: startupOptions(),
       types: cellTypes,
     });
+    // An idle pooled connection the server drops (restart, DROP DATABASE … FORCE) must not crash the process.
+    pool.on('error', (error) => console.error('PostgreSQL engine: an idle connection failed:', error.message));
     try {
       const typeNames = new TypeNames();
       await typeNames.load((sql) => pool.query({ text: sql, rowMode: 'array' }));

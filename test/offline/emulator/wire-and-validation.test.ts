@@ -113,7 +113,7 @@ describe('Data API wire protocol and request validation', () => {
     });
   });
 
-  test('needs a cluster or a workgroup, and says so when sessions are asked for', async () => {
+  test('needs a cluster or a workgroup, and says so when CSV results are asked for', async () => {
     await expect(client.send(new ExecuteStatementCommand({ Database: 'dev', Sql: 'select 1' }))).rejects.toMatchObject({
       name: 'ValidationException',
       message: 'Either ClusterIdentifier or WorkgroupName must be specified, but not both.',
@@ -121,9 +121,9 @@ describe('Data API wire protocol and request validation', () => {
     const serverless = await client.send(new ExecuteStatementCommand({ Database: 'dev', WorkgroupName: 'sparkify-wg', Sql: 'select 1' }));
     expect(serverless.WorkgroupName).toBe('sparkify-wg');
     expect((await waitForStatement(client, serverless.Id!)).Status).toBe('FINISHED');
-    await expect(client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1', SessionKeepAliveSeconds: 60 }))).rejects.toMatchObject({
+    await expect(client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1', ResultFormat: 'CSV' }))).rejects.toMatchObject({
       name: 'ValidationException',
-      message: expect.stringContaining('does not keep Data API sessions'),
+      message: 'This emulator returns JSON results only: ResultFormat CSV is not supported.',
     });
   });
 

@@ -1,0 +1,59 @@
+import { DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, type RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
+
+const TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' };
+
+describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
+  let emulator: TestEmulator;
+  let client: RedshiftDataClient;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator(kind);
+    client = emulator.client;
+  });
+  afterAll(() => emulator.stop());
+
+  const inSession = async (SessionId: string, Sql: string) => {
+    const { Id } = await client.send(new ExecuteStatementCommand({ SessionId, Sql }));
+    return waitForStatement(client, Id!);
+  };
+
+  test('a kept-alive session keeps its temp tables between calls, then expires', async () => {
+    const opened = await client.send(
+      new ExecuteStatementCommand({ ...TARGET, Sql: 'create temp table scratch (x int)', SessionKeepAliveSeconds: 2 }),
+    );
+    expect(opened.SessionId).toMatch(/^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}$/);
+    expect((await waitForStatement(client, opened.Id!)).Status).toBe('FINISHED');
+
+    expect((await inSession(opened.SessionId!, 'insert into scratch values (1), (2)')).ResultRows).toBe(2);
+    const counted = await inSession(opened.SessionId!, 'select count(*) as n from scratch');
+    expect(counted).toMatchObject({ Status: 'FINISHED', SessionId: opened.SessionId });
+    expect((await client.send(new GetStatementResultCommand({ Id: counted.Id }))).Records).toEqual([[{ longValue: 2 }]]);
+
+    // A failed statement rolls back only itself; the session lives on.
+    expect((await inSession(opened.SessionId!, 'insert into scratch values (3); select 1/0')).Status).toBe('FAILED');
+    const recount = await inSession(opened.SessionId!, 'select count(*) as n from scratch');
+    expect((await client.send(new GetStatementResultCommand({ Id: recount.Id }))).Records).toEqual([[{ longValue: 2 }]]);
+
+    // Outside the session, the temp table does not exist.
+    expect((await runSql(client, "select to_regclass('pg_temp.scratch') is null as absent")).rows).toEqual([{ absent: true }]);
+
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await expect(client.send(new ExecuteStatementCommand({ SessionId: opened.SessionId, Sql: 'select 1' }))).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+      message: 'Session does not exist or has expired.',
+      ResourceId: opened.SessionId,
+    });
+  });
+
+  test('a session runs one statement at a time', async () => {
+    const opened = await client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select pg_sleep(1)', SessionKeepAliveSeconds: 1 }));
+    await expect(client.send(new ExecuteStatementCommand({ SessionId: opened.SessionId, Sql: 'select 1' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: `Session ${opened.SessionId} is busy: statements in a session run one at a time.`,
+    });
+    await waitForStatement(client, opened.Id!);
+    const described = await client.send(new DescribeStatementCommand({ Id: opened.Id }));
+    expect(described.SessionId).toBe(opened.SessionId);
+  });
+});
