@@ -30,14 +30,14 @@ export interface CopyStatement {
 /** Redshift's ceiling for MAXERROR. */
 export const MAX_MAXERROR = 100_000;
 
-/** Accepted for compatibility; they only concern authorisation, location or statistics. */
+/** Accepted for compatibility and ignored: they only concern authorisation, location or statistics (so does COMPROWS n). */
 const IGNORED_WITH_STRING = new Set(['iam_role', 'credentials', 'region', 'access_key_id', 'secret_access_key', 'session_token']);
 const IGNORED_WITH_OPTIONAL_WORD = new Set(['compupdate', 'statupdate']);
 /** Real Redshift options that this loader does not implement (or that Redshift forbids with JSON). */
 const UNSUPPORTED = new Set([
   'csv', 'delimiter', 'fixedwidth', 'avro', 'parquet', 'orc', 'shapefile', 'bzip2', 'lzop', 'zstd', 'dateformat',
   'noload', 'roundec', 'explicit_ids', 'encoding', 'fillrecord', 'ignoreheader', 'ignoreblanklines', 'null',
-  'escape', 'removequotes', 'readratio', 'comprows', 'trimblanks', 'acceptanydate', 'ssh', 'serializetojson',
+  'escape', 'removequotes', 'readratio', 'trimblanks', 'acceptanydate', 'ssh', 'serializetojson',
 ]);
 
 export function parseCopyStatement(sql: string): CopyStatement {
@@ -80,6 +80,9 @@ export function parseCopyStatement(sql: string): CopyStatement {
       reader.acceptWord('as');
       if (option === 'iam_role' && reader.acceptWord('default')) continue;
       reader.expectString();
+    } else if (option === 'comprows') {
+      if (!reader.peekKind('number')) throw syntaxError(reader.peek());
+      reader.next();
     } else if (IGNORED_WITH_OPTIONAL_WORD.has(option)) {
       if (reader.peekKind('word') && ['on', 'off', 'true', 'false', 'preset'].includes(reader.peek()!.value!)) reader.next();
     } else if (option === 'format' || option === 'json') {

@@ -34,7 +34,7 @@ describe('parseCopyStatement', () => {
   it('takes options in any order, the short JSON form, a column list and a qualified, quoted name', () => {
     const statement = parseCopyStatement(`copy Public."Songs" ("Song_ID", title) from 's3://b-1/song_data/A'
       maxerror as 10 gzip manifest blanksasnull emptyasnull truncatecolumns acceptinvchars as '^'
-      compupdate off statupdate off credentials 'aws_iam_role=x' json 'auto ignorecase'`);
+      compupdate off statupdate off comprows 1000 credentials 'aws_iam_role=x' json 'auto ignorecase'`);
     expect(statement).toMatchObject({
       table: { schema: 'public', name: 'songs' },
       columns: ['song_id', 'title'],
