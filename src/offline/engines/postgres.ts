@@ -64,6 +64,8 @@ export class PostgresEngine implements Engine {
 class PostgresSession implements EngineSession {
   readonly pid: number;
   private released = false;
+  /** A cancel on its way to the server; release waits for it so it cannot hit the connection's next user. */
+  private cancelling?: Promise<boolean>;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -101,8 +103,14 @@ class PostgresSession implements EngineSession {
     return sink.rowCount;
   }
 
+  cancel(): Promise<boolean> {
+    if (this.released) return Promise.resolve(false);
+    this.cancelling = this.cancelRunningStatement();
+    return this.cancelling;
+  }
+
   /** Cancels from a connection of its own: this one is busy with the statement being cancelled. */
-  async cancel(): Promise<boolean> {
+  private async cancelRunningStatement(): Promise<boolean> {
     const canceller = new pg.Client({ connectionString: this.databaseUrl });
     await canceller.connect();
     try {
@@ -116,6 +124,7 @@ class PostgresSession implements EngineSession {
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
+    await this.cancelling?.catch(() => undefined);
     try {
       // Like a new Redshift session per statement: no settings, temp tables or transaction carried over.
       await this.client.query('rollback');
