@@ -62,17 +62,14 @@ const INTEGER_RANGES: Record<string, { label: string; min: bigint; max: bigint }
 
 const CHARACTER_TYPES = new Set(['varchar', 'bpchar', 'text']);
 
-function isCharacterType(typeName: string): boolean {
-  return CHARACTER_TYPES.has(typeName);
-}
-
 export function makeConverter(column: TargetColumn, options: ConversionOptions): Converter {
   const convert = valueConverter(column, options);
-  const character = isCharacterType(column.typeName);
+  const character = CHARACTER_TYPES.has(column.typeName);
   return (value) => {
     let result: string | null;
     if (value === undefined || value === null) result = null;
-    else if (value === '' && !character) result = null; // JSON: empty strings into non-character columns load NULL
+    // Empty or blank strings into non-character columns always load NULL.
+    else if (!character && typeof value === 'string' && value.trim() === '') result = null;
     else result = convert(value);
     if (result === null && column.notNull) throw new FieldError(1213, 'Missing data for not-null field');
     return result;

@@ -62,10 +62,9 @@ interface Parts {
 function assemble(p: Parts): string | null {
   if (!isCalendarDate(p.year, p.month, p.day) || p.hour > 23 || p.minute > 59 || p.second > 59) return null;
   const micros = Number((p.fraction + '000000').slice(0, 6));
-  const ms = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - p.offsetMinutes * 60_000;
-  const date = new Date(ms);
-  if (p.year < 100) date.setUTCFullYear(p.year); // Date.UTC maps years 0–99 to 1900–1999
-  return formatUtc(date, micros);
+  const local = new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second));
+  if (p.year < 100) local.setUTCFullYear(p.year); // Date.UTC maps years 0–99 to 1900–1999
+  return formatUtc(new Date(local.getTime() - p.offsetMinutes * 60_000), micros);
 }
 
 const AUTO_PATTERNS: { regex: RegExp; order: 'ymd' | 'mdy' }[] = [
@@ -102,11 +101,13 @@ function offsetMinutes(offset: string | undefined): number {
 }
 
 /** Format-string elements; longest first so HH24 wins over HH. SS takes an optional fraction, as Redshift's does. */
-const ELEMENTS: { token: string; regex: string; field: keyof Parts | 'meridiem' }[] = [
+type Field = keyof Parts | 'shortYear' | 'meridiem';
+
+const ELEMENTS: { token: string; regex: string; field: Field }[] = [
   { token: 'YYYY', regex: '(\\d{4})', field: 'year' },
   { token: 'HH24', regex: '(\\d{1,2})', field: 'hour' },
   { token: 'HH12', regex: '(\\d{1,2})', field: 'hour' },
-  { token: 'YY', regex: '(\\d{2})', field: 'year' },
+  { token: 'YY', regex: '(\\d{2})', field: 'shortYear' },
   { token: 'MM', regex: '(\\d{1,2})', field: 'month' },
   { token: 'DD', regex: '(\\d{1,2})', field: 'day' },
   { token: 'HH', regex: '(\\d{1,2})', field: 'hour' },
@@ -119,7 +120,7 @@ const ELEMENTS: { token: string; regex: string; field: keyof Parts | 'meridiem' 
 /** A Redshift format string such as 'YYYY-MM-DD HH:MI:SS' or 'MM/DD/YYYY HH12:MI:SS AM'; null if unsupported. */
 function patternFormat(spec: string): TimeFormat | null {
   let regex = '^';
-  const fields: (keyof Parts | 'meridiem')[] = [];
+  const fields: Field[] = [];
   let rest = spec;
   while (rest.length > 0) {
     const element = ELEMENTS.find((e) => rest.toUpperCase().startsWith(e.token));
@@ -135,7 +136,7 @@ function patternFormat(spec: string): TimeFormat | null {
       rest = rest.slice(1);
     }
   }
-  if (!fields.includes('year') || !fields.includes('month') || !fields.includes('day')) return null;
+  if (!(fields.includes('year') || fields.includes('shortYear')) || !fields.includes('month') || !fields.includes('day')) return null;
   const compiled = new RegExp(regex + '$');
   return {
     description: spec,
@@ -148,9 +149,9 @@ function patternFormat(spec: string): TimeFormat | null {
         const value = m[i + 1];
         if (field === 'meridiem') pm = value.toUpperCase() === 'PM';
         else if (field === 'fraction') parts.fraction = value ?? '';
+        else if (field === 'shortYear') parts.year = Number(value) + (Number(value) < 70 ? 2000 : 1900);
         else parts[field] = Number(value);
       });
-      if (/^YY$/.test(spec.match(/Y+/)?.[0] ?? '')) parts.year += parts.year < 70 ? 2000 : 1900;
       if (pm !== undefined) {
         if (parts.hour < 1 || parts.hour > 12) return null;
         parts.hour = (parts.hour % 12) + (pm ? 12 : 0);

@@ -34,8 +34,10 @@ describe('integer columns', () => {
     expect(convert({ typeName: 'int2' }, '-7')).toBe('-7');
   });
 
-  it('load an empty string or null as NULL', () => {
+  it('load an empty or blank string or null as NULL', () => {
     expect(convert({ typeName: 'int4' }, '')).toBeNull();
+    expect(convert({ typeName: 'int4' }, '  ')).toBeNull();
+    expect(convert({ typeName: 'timestamp' }, ' ')).toBeNull();
     expect(convert({ typeName: 'int4' }, null)).toBeNull();
     expect(convert({ typeName: 'int4' }, undefined)).toBeNull();
   });
@@ -155,6 +157,7 @@ describe('timestamps and dates', () => {
   it('a format string reads its elements', () => {
     const options = { timeFormat: timeFormat('MM/DD/YYYY HH12:MI:SS AM')! };
     expect(convert({ typeName: 'timestamp' }, '11/21/2018 09:56:47 PM', options)).toBe('2018-11-21 21:56:47');
+    expect(convert({ typeName: 'timestamp' }, '21.11.18 21:56', { timeFormat: timeFormat('dd.mm.yy hh24:mi')! })).toBe('2018-11-21 21:56:00');
     expect(timeFormat('YYYY-MON-DD')).toBeNull();
   });
 
