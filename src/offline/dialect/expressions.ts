@@ -1,7 +1,8 @@
 /**
  * Rewrites the expression-level parts of Redshift SQL that PostgreSQL spells differently: Redshift-only
- * functions (GETDATE, SYSDATE, NVL, NVL2, DECODE, DATEADD, DATEDIFF, LISTAGG, CONVERT, CONVERT_TIMEZONE,
- * LEN, CHARINDEX, APPROXIMATE COUNT) and those that behave differently (ROUND, REGEXP_REPLACE),
+ * functions (GETDATE, SYSDATE, NVL, NVL2, DECODE, DATEADD, DATEDIFF, LISTAGG, MEDIAN, CONVERT,
+ * CONVERT_TIMEZONE, LEN, CHARINDEX, APPROXIMATE COUNT) and those that behave differently (AVG, ROUND,
+ * REGEXP_REPLACE),
  * SELECT TOP n, date part names
  * (EXTRACT, DATE_PART, DATE_TRUNC), character types in casts, `#name` temp tables, and the lower-casing
  * of quoted identifiers. Every other token is copied as it is.
@@ -224,6 +225,9 @@ const CALL_REWRITERS = new Map<string, CallRewriter>(Object.entries({
     // Redshift's DATE_TRUNC returns TIMESTAMP; PostgreSQL's turns a DATE into TIMESTAMPTZ.
     return after(call, `date_trunc('${datePartArg(call, 0)}', (${argText(call, 1)})::timestamp)`);
   },
+  avg: rewriteAvg,
+  median: (call) =>
+    call.args.length === 1 && !isWindowCall(call) ? after(call, `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${argText(call, 0)})`) : undefined,
   round: rewriteRound,
   regexp_replace: rewriteRegexpReplace,
   len: (call) => (call.args.length === 1 ? after(call, `length(${argText(call, 0)})`) : undefined),
@@ -288,6 +292,23 @@ function rewriteDecode(call: Call): Rewritten | undefined {
   for (let k = 0; k < rest.length; k += 2) text += ` WHEN (${expression}) IS NOT DISTINCT FROM (${rest[k]}) THEN (${rest[k + 1]})`;
   if (fallback !== undefined) text += ` ELSE (${fallback})`;
   return after(call, `(${text} END)`);
+}
+
+/** True when the call is a window function: an OVER clause follows it. */
+function isWindowCall(call: Call): boolean {
+  return isWord(call.tokens[skipInsignificant(call.tokens, call.close + 1, call.to)], 'over');
+}
+
+/**
+ * AVG of an integer type is a BIGINT in Redshift, the truncated mean; PostgreSQL's is NUMERIC. SUM / COUNT
+ * gives Redshift's type for SMALLINT and INTEGER (integer division), DOUBLE and DECIMAL, and NULL for no
+ * rows; not for BIGINT, whose SUM is NUMERIC. Left alone as a window function, where the OVER clause
+ * would have to be doubled.
+ */
+function rewriteAvg(call: Call): Rewritten | undefined {
+  if (call.args.length !== 1 || isWindowCall(call)) return undefined;
+  const value = argText(call, 0);
+  return after(call, `(sum(${value}) / count(${value}))`);
 }
 
 /**

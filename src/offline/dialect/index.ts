@@ -11,7 +11,7 @@ import { translateMerge } from './merge';
 import { tokenize, type Token } from './tokenizer';
 import { isPunct, isSignificant, significantTexts } from './token-cursor';
 import { rejectUnsupported } from './unsupported';
-import { translateAlterTable, translateAnalyze, translateSetting, translateVacuum } from './utility-statements';
+import { translateAlterTable, translateAnalyze, translateCreateView, translateSetting, translateVacuum } from './utility-statements';
 
 export { SqlError, toRedshiftError } from './errors';
 
@@ -43,7 +43,7 @@ function translateStatement(tokens: Token[]): TranslatedStatement[] {
     case 'merge':
       return translateMerge(tokens).map((text) => sql(text));
     case 'create':
-      return [sql(translateCreateTable(tokens) ?? rewriteRange(tokens, 0, tokens.length))];
+      return [sql(translateCreateTable(tokens) ?? translateCreateView(tokens) ?? rewriteRange(tokens, 0, tokens.length))];
     case 'alter':
       if (second === 'table') return translateAlterTable(tokens).map((text) => sql(text));
       break;

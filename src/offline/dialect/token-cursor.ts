@@ -84,3 +84,12 @@ export function significantTexts(tokens: Token[], from: number, to: number): str
   }
   return texts;
 }
+
+/** Indexes of the significant tokens. */
+export function significantIndexes(tokens: Token[]): number[] {
+  const indexes: number[] = [];
+  tokens.forEach((token, index) => {
+    if (isSignificant(token)) indexes.push(index);
+  });
+  return indexes;
+}

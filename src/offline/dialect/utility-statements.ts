@@ -1,13 +1,14 @@
 /**
  * Statements whose Redshift form PostgreSQL does not take, or whose effect exists only in Redshift's
- * storage and planner: ALTER TABLE, VACUUM, ANALYZE, and SET / RESET / SHOW of Redshift-only settings.
+ * storage and planner: ALTER TABLE, late-binding views, VACUUM, ANALYZE, and SET / RESET / SHOW of
+ * Redshift-only settings.
  */
 import { translateAddColumn, varcharBytesCheck } from './create-table';
 import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { checkTableExists, NO_OP, readTableName } from './table-name';
 import type { Token } from './tokenizer';
-import { isWord, significantTexts, skipInsignificant } from './token-cursor';
+import { isWord, significantIndexes, significantTexts, skipInsignificant } from './token-cursor';
 import { mapType } from './types';
 import { unsupported } from './unsupported';
 
@@ -77,6 +78,19 @@ function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
+/**
+ * CREATE [OR REPLACE] VIEW … WITH NO SCHEMA BINDING is Redshift's late-binding view. PostgreSQL has only
+ * bound views: the clause is dropped, so the view's tables must exist when it is created. Undefined for
+ * other CREATE statements.
+ */
+export function translateCreateView(tokens: Token[]): string | undefined {
+  const significant = significantIndexes(tokens);
+  if (!significant.slice(1, 4).some((index) => isWord(tokens[index], 'view'))) return undefined;
+  const tail = significant.slice(-4);
+  const lateBinding = tail.length === 4 && tail.map((index) => tokens[index].value).join(' ') === 'with no schema binding';
+  return rewriteRange(tokens, 0, lateBinding ? tail[0] : tokens.length).trimEnd();
+}
+
 const VACUUM_OPTIONS = new Set(['full', 'sort', 'delete', 'only', 'reindex', 'recluster']);
 
 /**
@@ -93,12 +107,8 @@ export function translateVacuum(tokens: Token[]): string {
 
 /** ANALYZE … PREDICATE COLUMNS | ALL COLUMNS: PostgreSQL's ANALYZE without Redshift's column-choice suffix. */
 export function translateAnalyze(tokens: Token[]): string {
-  const significant = tokens.map((token, index) => ({ token, index })).filter(({ token }) => token.kind !== 'space' && token.kind !== 'comment');
-  const last = significant.at(-1);
-  const beforeLast = significant.at(-2);
-  if (isWord(last?.token, 'columns') && isWord(beforeLast?.token, 'predicate', 'all')) {
-    return rewriteRange(tokens, 0, beforeLast!.index).trimEnd();
-  }
+  const [beforeLast, last] = significantIndexes(tokens).slice(-2);
+  if (isWord(tokens[last], 'columns') && isWord(tokens[beforeLast], 'predicate', 'all')) return rewriteRange(tokens, 0, beforeLast).trimEnd();
   return rewriteRange(tokens, 0, tokens.length);
 }
 

@@ -177,6 +177,14 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     expect(run.rows[0]).toMatchObject({ stripped: 'abc', from_second: 'abb' });
   });
 
+  it('AVG of integers is a truncated BIGINT, of doubles a double; MEDIAN; late-binding views', async () => {
+    await ok('CREATE TABLE sessions (user_id INT, length DOUBLE PRECISION); INSERT INTO sessions VALUES (1, 1.0), (2, 2.0), (2, NULL)');
+    const run = await ok('SELECT AVG(user_id) AS avg_id, AVG(length) AS avg_length, MEDIAN(length) AS median_length, (SELECT AVG(user_id) FROM sessions WHERE false) AS none FROM sessions');
+    expect(run.records[0]).toEqual([{ longValue: 1 }, { doubleValue: 1.5 }, { doubleValue: 1.5 }, { isNull: true }]);
+    await ok('CREATE VIEW session_users AS SELECT DISTINCT user_id FROM sessions WITH NO SCHEMA BINDING');
+    expect((await ok('SELECT count(*) AS n FROM session_users')).rows).toEqual([{ n: 2 }]);
+  });
+
   it('SELECT TOP n', async () => {
     const run = await ok('SELECT TOP 2 v FROM (SELECT 3 AS v UNION ALL SELECT 1 UNION ALL SELECT 2) AS s ORDER BY v DESC');
     expect(run.rows).toEqual([{ v: 3 }, { v: 2 }]);

@@ -215,9 +215,19 @@ describe('translate: functions and casts', () => {
     );
   });
 
+  it('AVG gives Redshift’s type through SUM / COUNT, except as a window function; MEDIAN is the 0.5 percentile', () => {
+    expect(pg('SELECT AVG(DISTINCT plays), AVG(x) OVER (PARTITION BY y), MEDIAN(duration) FROM t')).toBe(
+      'SELECT (sum(DISTINCT plays) / count(DISTINCT plays)), AVG(x) OVER (PARTITION BY y), percentile_cont(0.5) WITHIN GROUP (ORDER BY duration) FROM t',
+    );
+  });
+
+  it('drops WITH NO SCHEMA BINDING from a view', () => {
+    expect(pg('CREATE OR REPLACE VIEW v AS SELECT NVL(a, 0) FROM t WITH NO SCHEMA BINDING')).toBe('CREATE OR REPLACE VIEW v AS SELECT COALESCE(a, 0) FROM t');
+  });
+
   it('ROUND keeps its input type; REGEXP_REPLACE replaces every match', () => {
-    expect(pg('SELECT ROUND(AVG(duration), 2), ROUND(:v, 1), ROUND(x)')).toBe(
-      'SELECT (round((AVG(duration))::numeric, 2) + 0 * (AVG(duration))), round((:v)::numeric, 1), ROUND(x)',
+    expect(pg('SELECT ROUND(MAX(duration), 2), ROUND(:v, 1), ROUND(x)')).toBe(
+      'SELECT (round((MAX(duration))::numeric, 2) + 0 * (MAX(duration))), round((:v)::numeric, 1), ROUND(x)',
     );
     expect(pg("SELECT REGEXP_REPLACE(s, '[0-9]'), REGEXP_REPLACE(s, 'a', 'b', 3)")).toBe(
       "SELECT regexp_replace(s, '[0-9]', '', 'g'), regexp_replace(s, 'a', 'b', 3, 0)",
