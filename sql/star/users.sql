@@ -1,7 +1,9 @@
 -- One row per user id seen in any event of the load window, attributes from that user's latest event
 -- there (so level is the current level). Ties on ts are broken by session and item, then level.
+-- Merged like songs: every row replaced on a full refresh, else every user seen in the window.
 DELETE FROM users
-WHERE user_id IN (
+WHERE CAST(:full_refresh AS BOOLEAN)
+   OR user_id IN (
     SELECT user_id FROM staging_events
     WHERE user_id IS NOT NULL
       AND ts >= CAST(:window_start AS TIMESTAMP) AND ts < CAST(:window_end AS TIMESTAMP)

@@ -1,7 +1,8 @@
 /**
  * The execution input and the stage handlers' input, validated with zod. `{}` is the default nightly
- * load: every staged event, all time. A window limits the events loaded into the star schema (and the
- * facts replaced) to [start, end); it travels into the star SQL as Data API named parameters.
+ * load: every staged event, all time, the star schema rebuilt from staging. A window limits the events
+ * loaded into the star schema (and the facts replaced) to [start, end) and merges the dimensions; it
+ * travels into the star SQL as Data API named parameters.
  */
 import { z } from 'zod';
 
@@ -36,9 +37,20 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
 // Without a window the load covers all time; these bounds are beyond any event the app can produce.
 const ALL_TIME = { start: '1900-01-01 00:00:00', end: '3000-01-01 00:00:00' };
 
-/** The load window as the star SQL's named parameters, UTC timestamps in Redshift's literal format. */
-export function windowParameters(run: RunInput): { window_start: string; window_end: string } {
-  if (!run.window) return { window_start: ALL_TIME.start, window_end: ALL_TIME.end };
+/** The star SQL's named parameters (Data API values are strings; Redshift casts them). */
+export interface StarParameters {
+  /** The load window as UTC timestamps in Redshift's literal format, end exclusive. */
+  window_start: string;
+  window_end: string;
+  /**
+   * 'true' without a window: the staged data is then the whole truth, so every star table is rebuilt
+   * from it. 'false' with a window: dimensions are merged, only the staged ids are replaced.
+   */
+  full_refresh: 'true' | 'false';
+}
+
+export function starParameters(run: RunInput): StarParameters {
+  if (!run.window) return { window_start: ALL_TIME.start, window_end: ALL_TIME.end, full_refresh: 'true' };
   const asUtc = (iso: string) => new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
-  return { window_start: asUtc(run.window.start), window_end: asUtc(run.window.end) };
+  return { window_start: asUtc(run.window.start), window_end: asUtc(run.window.end), full_refresh: 'false' };
 }

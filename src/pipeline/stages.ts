@@ -1,7 +1,7 @@
 /** Which SQL each ETL stage submits. Pure: configuration and run input in, statements out. */
 import type { PipelineConfig } from './config';
 import { copyValues, fillTemplate } from './copy-sql';
-import { windowParameters, type RunInput } from './run-input';
+import { starParameters, type RunInput } from './run-input';
 import { readSql, splitStatements } from './sql-files';
 import type { Submission } from '../redshift/data-api';
 
@@ -38,7 +38,7 @@ export function stageSubmission(stage: Stage, config: PipelineConfig, run: RunIn
     case 'loadStar':
       // One BatchExecuteStatement, one transaction: analysts see the old star schema or the new one,
       // never a half-loaded one. That is why the star SQL deletes rather than truncates.
-      return { name, sqls: statementsOf(STAR_FILES), parameters: windowParameters(run) };
+      return { name, sqls: statementsOf(STAR_FILES), parameters: { ...starParameters(run) } };
     case 'checkQuality':
       return { name, sqls: statementsOf(CHECK_FILES) };
   }

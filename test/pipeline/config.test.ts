@@ -1,7 +1,7 @@
 /** Configuration from the environment, the COPY SQL built from it, and the SQL file splitter. */
 import { loadConfig } from '../../src/pipeline/config';
 import { copyValues, fillTemplate, quoteLiteral } from '../../src/pipeline/copy-sql';
-import { parseInput, stageEventSchema, windowParameters } from '../../src/pipeline/run-input';
+import { parseInput, stageEventSchema, starParameters } from '../../src/pipeline/run-input';
 import { splitStatements } from '../../src/pipeline/sql-files';
 import { stageSubmission } from '../../src/pipeline/stages';
 
@@ -68,15 +68,15 @@ describe('staging COPY SQL', () => {
 });
 
 describe('run input', () => {
-  test('{} is the default load over all time, and wait defaults to false', () => {
+  test('{} is the default load: all time, a full refresh, and wait defaults to false', () => {
     expect(parseInput(stageEventSchema, {}, 'input')).toEqual({ run: {}, wait: false });
-    expect(windowParameters({})).toEqual({ window_start: '1900-01-01 00:00:00', window_end: '3000-01-01 00:00:00' });
+    expect(starParameters({})).toEqual({ window_start: '1900-01-01 00:00:00', window_end: '3000-01-01 00:00:00', full_refresh: 'true' });
   });
 
-  test('a window becomes UTC timestamp parameters of the star load', () => {
+  test('a window becomes UTC timestamp parameters of the star load, merging the dimensions', () => {
     const run = { window: { start: '2018-11-01T00:00:00Z', end: '2018-11-02T01:00:00+01:00' } };
-    expect(windowParameters(run)).toEqual({ window_start: '2018-11-01 00:00:00.000', window_end: '2018-11-02 00:00:00.000' });
-    expect(stageSubmission('loadStar', loadConfig(CLUSTER_ENV), run).parameters).toEqual(windowParameters(run));
+    expect(starParameters(run)).toEqual({ window_start: '2018-11-01 00:00:00.000', window_end: '2018-11-02 00:00:00.000', full_refresh: 'false' });
+    expect(stageSubmission('loadStar', loadConfig(CLUSTER_ENV), run).parameters).toEqual(starParameters(run));
   });
 
   test.each([

@@ -147,4 +147,21 @@ describe.each(ENGINE_KINDS)('star schema SQL on %s', (kind) => {
     const repaired = await readRunReport(emulator.client, (await runStage(emulator.client, 'checkQuality')).statementId);
     expect(repaired.checks.filter((c) => c.failures > 0)).toEqual([]);
   });
+  test('a windowed load merges the dimensions; a load without a window rebuilds the star from staging', async () => {
+    const counts = async () => (await rows(emulator.client, `SELECT
+        (SELECT COUNT(*) FROM songplays) AS songplays, (SELECT COUNT(*) FROM users) AS users,
+        (SELECT COUNT(*) FROM songs) AS songs, (SELECT COUNT(*) FROM artists) AS artists, (SELECT COUNT(*) FROM time) AS time`))[0];
+    // A new day's staging: one new song and one new user's play.
+    await runSql(emulator.client, 'DELETE FROM staging_songs');
+    await runSql(emulator.client, 'DELETE FROM staging_events');
+    await runSql(emulator.client, `INSERT INTO staging_songs VALUES (${[1, 'AR9', null, null, 'Oslo', 'Artist Z', 'SO9', 'Song Z', 100, 2010].map(sqlValue).join(', ')})`);
+    await runSql(emulator.client, `INSERT INTO staging_events VALUES (${event(20, '2018-11-15 09:00:00.000', 'NextSong', 'free', ['Song Z', 'Artist Z', 100]).map(sqlValue).join(', ')})`);
+
+    await runStage(emulator.client, 'loadStar', { window: { start: '2018-11-15T00:00:00Z', end: '2018-11-16T00:00:00Z' } });
+    expect(await counts()).toEqual({ songplays: 4, users: 4, songs: 5, artists: 3, time: 3 });
+
+    await runStage(emulator.client, 'loadStar');
+    expect(await counts()).toEqual({ songplays: 1, users: 1, songs: 1, artists: 1, time: 1 });
+    expect(await rows(emulator.client, 'SELECT user_id, song_id, artist_id FROM songplays')).toEqual([{ user_id: 20, song_id: 'SO9', artist_id: 'AR9' }]);
+  });
 });
