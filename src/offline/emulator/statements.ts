@@ -110,7 +110,7 @@ export class Submission {
     return this.top.id;
   }
 
-  /** For a batch: sums of the sub-statements, and whether any has a result set. */
+  /** For a batch, the sum over its sub-statements. */
   get resultRows(): number {
     return this.isBatch ? this.units.reduce((sum, unit) => sum + unit.resultRows, 0) : this.top.resultRows;
   }
@@ -133,21 +133,22 @@ export class StatementRunner {
     private readonly databaseName: string,
   ) {}
 
-  /** Starts the submission in the background; errors end as FAILED statements, never as rejections. */
+  /** Starts the submission in the background; SQL errors end as FAILED statements, never as rejections. */
   start(submission: Submission): void {
-    void this.run(submission).finally(() => submission.markSettled());
+    void this.run(submission)
+      .catch((error: unknown) => console.error(`Statement ${submission.id}: the engine session could not be released:`, error))
+      .finally(() => submission.markSettled());
   }
 
   private async run(submission: Submission): Promise<void> {
-    const { top, units, context } = submission;
+    const { top, units, context, dataSession } = submission;
     const signal = submission.aborter.signal;
     top.moveTo('PICKED');
     if (context.database !== this.databaseName) {
       this.failRemaining(submission, `FATAL: database "${context.database}" does not exist`);
-      submission.dataSession?.idle();
+      dataSession?.idle();
       return;
     }
-    const dataSession = submission.dataSession;
     let session: EngineSession;
     try {
       session = dataSession ? await dataSession.engineSessionFrom(this.engine) : await this.engine.openSession();
