@@ -25,13 +25,6 @@ const PARAM_NAME_PART = /[0-9A-Za-z_]/;
 const SPACE_RUN = /\s+/y;
 const WORD_RUN = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y;
 const PARAM_NAME_RUN = /[0-9A-Za-z_]+/y;
-
-/** End of the run `pattern` matches at `pos` (the pattern must match there). */
-function runEnd(pattern: RegExp, sql: string, pos: number): number {
-  pattern.lastIndex = pos;
-  pattern.test(sql);
-  return pattern.lastIndex;
-}
 const OPERATOR_CHAR = /[+\-*/<>=~!@#%^&|`?]/;
 const PUNCT = new Set(['(', ')', ',', ';', '[', ']', '.']);
 
@@ -64,7 +57,7 @@ export function tokenize(sql: string): Token[] {
       const { end, value } = readString(sql, pos + 2);
       push('string', end, value);
     } else if (ch === '"') {
-      const { end, value } = readQuoted(sql, pos + 1, '"');
+      const { end, value } = readQuotedIdentifier(sql, pos + 1);
       push('quoted', end, value);
     } else if (ch === '$') {
       const dollar = readDollar(sql, pos);
@@ -89,6 +82,13 @@ export function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
+}
+
+/** End of the run `pattern` matches at `pos` (the pattern must match there). */
+function runEnd(pattern: RegExp, sql: string, pos: number): number {
+  pattern.lastIndex = pos;
+  pattern.test(sql);
+  return pattern.lastIndex;
 }
 
 /** Block comments nest in PostgreSQL (and Redshift): `/* a /* b *\/ c *\/` is one comment. An unclosed one runs to the end. */
@@ -155,20 +155,19 @@ function unescapeBackslash(ch: string): string {
   }
 }
 
-function readQuoted(sql: string, bodyStart: number, quote: string): { end: number; value: string } {
+/** Reads a "…" identifier body starting after the opening quote; "" is a quote. Unclosed runs to the end. */
+function readQuotedIdentifier(sql: string, bodyStart: number): { end: number; value: string } {
   let value = '';
   let pos = bodyStart;
   while (pos < sql.length) {
-    if (sql[pos] === quote) {
-      if (sql[pos + 1] === quote) {
-        value += quote;
-        pos += 2;
-        continue;
-      }
-      return { end: pos + 1, value };
+    if (sql[pos] === '"') {
+      if (sql[pos + 1] !== '"') return { end: pos + 1, value };
+      value += '"';
+      pos += 2;
+    } else {
+      value += sql[pos];
+      pos++;
     }
-    value += sql[pos];
-    pos++;
   }
   return { end: sql.length, value };
 }

@@ -8,7 +8,7 @@ import { SqlError } from './errors';
 import type { Token } from './tokenizer';
 import { isPunct, isWord, matchingParen, significantTexts, skipInsignificant } from './token-cursor';
 
-export const VARCHAR_MAX_BYTES = 65535;
+const VARCHAR_MAX_BYTES = 65535;
 const DEFAULT_VARCHAR_BYTES = 256;
 
 export interface MappedType {
