@@ -1,0 +1,142 @@
+/** The `sparkify` command as a user runs it: bin/sparkify spawned as a process, in a scratch working directory. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+
+const BIN = path.resolve(__dirname, '../../bin/sparkify');
+const SAMPLE = path.resolve(__dirname, '../../../shared/data/sparkify-sample');
+/** Each of these tests starts the CLI several times, each with its own warehouse: minutes on a busy machine. */
+const SLOW = 240_000;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function sparkify(cwd: string, args: string[]): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(BIN, args, { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('sparkify CLI', () => {
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(path.join(os.tmpdir(), 'sparkify-cli-'));
+  });
+  afterAll(() => rm(cwd, { recursive: true, force: true }));
+
+  test('run --json prints only the counts object, and query then reads the kept warehouse', async () => {
+    const run = await sparkify(cwd, ['run', '--data', SAMPLE, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const counts = JSON.parse(run.stdout);
+    expect(Object.keys(counts)).toEqual(['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time', 'songplays_matched']);
+    expect(counts).toEqual({ staging_events: 8056, staging_songs: 71, songplays: 6820, users: 97, songs: 71, artists: 69, time: 6813, songplays_matched: 1 });
+    expect(existsSync(path.join(cwd, '.sparkify/warehouse'))).toBe(true);
+
+    const table = await sparkify(cwd, ['query', 'SELECT level, COUNT(*) AS plays FROM songplays GROUP BY level ORDER BY level']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe('level  plays\n-----  -----\nfree    1229\npaid    5591\n(2 rows)\n');
+
+    const json = await sparkify(cwd, ['query', '--json', "SELECT title FROM songs WHERE song_id = 'SOZCTXZ12AB0182364'"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([{ title: 'Setanta matins' }]);
+
+    const failed = await sparkify(cwd, ['query', 'SELECT * FROM no_such_table']);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('relation "no_such_table" does not exist');
+  }, SLOW);
+
+  test('run without --data generates the default dataset under .sparkify/ and loads what it predicts', async () => {
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'sparkify-cli-default-'));
+    try {
+      const run = await sparkify(scratch, ['run']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain('Generating the default dataset');
+      expect(run.stderr).toMatch(/PollStageEvents: stageEvents statement [0-9a-f]{8} FINISHED, \d+ rows/);
+      expect(run.stdout).toMatch(/^Row counts\n/);
+      expect(run.stdout).toContain('Top songs');
+      expect(run.stdout).toContain('Plays by hour (UTC)');
+      expect(run.stdout).toContain('Free vs paid');
+      const manifest = JSON.parse(await readFile(path.join(scratch, '.sparkify/data/generated.json'), 'utf8'));
+      const again = await sparkify(scratch, ['run', '--json']);
+      expect(again.code).toBe(0);
+      expect(JSON.parse(again.stdout)).toEqual(manifest.expected);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }, SLOW);
+
+  test('generate writes the dataset it is asked for', async () => {
+    const out = path.join(cwd, 'generated');
+    const result = await sparkify(cwd, ['generate', '--out', out, '--songs', '12', '--users', '4', '--days', '2', '--events-per-day', '30', '--seed', 'cli']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('"staging_events":60');
+    expect(existsSync(path.join(out, 'log_data/2018/11/2018-11-02-events.json'))).toBe(true);
+    expect(existsSync(path.join(out, 'log_json_path.json'))).toBe(true);
+  });
+
+  test.each([
+    [['run', '--bogus'], "Unknown option '--bogus'"],
+    [['run', '--engine', 'oracle'], '--engine must be pglite or postgres, got "oracle"'],
+    [['run', '--input', '{not json'], '--input is not JSON'],
+    [['query'], 'sparkify query takes exactly one SQL statement'],
+    [['generate', '--out', 'x', '--songs', 'many'], '--songs must be a whole number of at least 1, got "many"'],
+    [['emulator', '--port', '99999'], '--port must be a port number'],
+    [['frobnicate'], 'Unknown command "frobnicate"'],
+  ])('sparkify %j exits 2 with a clear message', async (args, message) => {
+    const result = await sparkify(cwd, args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('--help` for usage');
+    expect(result.stdout).toBe('');
+  });
+
+  test.each(['run', 'emulator', 'query', 'generate'])('sparkify %s --help prints its usage', async (command) => {
+    const result = await sparkify(cwd, [command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: sparkify ${command} `));
+  });
+
+  test('emulator serves the Data API until Ctrl-C, then stops cleanly', async () => {
+    // detached: its own process group, so a group SIGINT is what a terminal's Ctrl-C sends.
+    const child = spawn(BIN, ['emulator', '--port', '0', '--data-dir', path.join(cwd, 'emulator-warehouse')], { cwd, detached: true });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => stdout.includes('Press Ctrl-C') && resolve());
+        child.on('close', () => reject(new Error(`emulator exited early: ${stdout}`)));
+      });
+      const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      expect(endpoint).toBeDefined();
+      expect(stdout).toContain('export AWS_ACCESS_KEY_ID=offline');
+      const client = new RedshiftDataClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' }, maxAttempts: 1 });
+      const { Id } = await client.send(new ExecuteStatementCommand({ ClusterIdentifier: 'sparkify-offline', Database: 'dev', DbUser: 'awsuser', Sql: 'SELECT 1' }));
+      let status: string | undefined;
+      for (let i = 0; i < 50 && status !== 'FINISHED' && status !== 'FAILED'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await client.send(new DescribeStatementCommand({ Id }))).Status;
+      }
+      client.destroy();
+      expect(status).toBe('FINISHED');
+    } finally {
+      process.kill(-child.pid!, 'SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('Stopped.');
+  }, SLOW);
+});
