@@ -2,7 +2,7 @@
  * Turns a JSON value into the text PostgreSQL's COPY takes for a column, the way Redshift's COPY
  * converts JSON: or rejects it with Redshift's load-error code and message.
  */
-import { isCalendarDate, parseTimestamp, type TimeFormat } from './time-formats';
+import { parseTimestamp, type TimeFormat } from './time-formats';
 
 /** A target column, read from the catalog. */
 export interface TargetColumn {
@@ -18,6 +18,10 @@ export interface TargetColumn {
 
 export interface ConversionOptions {
   timeFormat: TimeFormat;
+  /** DATEFORMAT; its time fields, if any, are dropped. */
+  dateFormat: TimeFormat;
+  /** ROUNDEC: round numeric values to the column's scale instead of cutting the extra digits. */
+  roundDecimals: boolean;
   blanksAsNull: boolean;
   emptyAsNull: boolean;
   truncateColumns: boolean;
@@ -88,7 +92,7 @@ function valueConverter(column: TargetColumn, options: ConversionOptions): (valu
     case 'float8':
       return (value) => toFloat(value, column.typeName === 'float4' ? 'Real' : 'Double Precision');
     case 'numeric':
-      return (value) => toDecimal(value, column.precision, column.scale ?? 0);
+      return (value) => toDecimal(value, column.precision, column.scale ?? 0, options.roundDecimals);
     case 'bool':
       return toBoolean;
     case 'timestamp':
@@ -100,7 +104,11 @@ function valueConverter(column: TargetColumn, options: ConversionOptions): (valu
         return column.typeName === 'timestamptz' ? `${parsed}+00` : parsed;
       };
     case 'date':
-      return (value) => toDate(scalarText(value));
+      return (value) => {
+        const parsed = parseTimestamp(scalarText(value), options.dateFormat);
+        if (parsed === null) throw new FieldError(1205, `Invalid date format or value [${options.dateFormat.description}]`);
+        return parsed.slice(0, 10);
+      };
     default:
       // Other types (json, time, …): PostgreSQL judges the value's text; a failure there fails the COPY.
       return (value) => checkedText(rawFieldText(value), options);
@@ -145,8 +153,8 @@ function toFloat(value: JsonValue, label: string): string {
   return text;
 }
 
-/** Digits beyond the scale are cut, as Redshift does without ROUNDEC. An unconstrained numeric keeps every digit. */
-function toDecimal(value: JsonValue, precision: number | undefined, declaredScale: number): string {
+/** Digits beyond the scale are cut, as Redshift does without ROUNDEC, or rounded half up with it. An unconstrained numeric keeps every digit. */
+function toDecimal(value: JsonValue, precision: number | undefined, declaredScale: number, round: boolean): string {
   const text = scalarText(value).trim();
   const match = DECIMAL_TEXT.exec(text);
   if (!match) {
@@ -164,8 +172,10 @@ function toDecimal(value: JsonValue, precision: number | undefined, declaredScal
   const padded = point < 0 ? '0'.repeat(-point) + digits : digits.padEnd(point, '0');
   const at = Math.max(point, 0);
   const scale = precision === undefined ? Math.max(padded.length - at, 0) : declaredScale;
-  const whole = padded.slice(0, at).replace(/^0+/, '') || '0';
-  const fraction = padded.slice(at, at + scale).padEnd(scale, '0');
+  let kept = padded.slice(0, at) + padded.slice(at, at + scale).padEnd(scale, '0');
+  if (round && (padded[at + scale] ?? '0') >= '5') kept = (BigInt(kept) + 1n).toString().padStart(kept.length, '0');
+  const whole = kept.slice(0, kept.length - scale).replace(/^0+/, '') || '0';
+  const fraction = kept.slice(kept.length - scale);
   if (precision !== undefined && (whole === '0' ? 0 : whole.length) > precision - scale) {
     throw new FieldError(1204, `Numeric data overflow (result precision), Value '${text}', Type: Decimal(${precision},${scale})`);
   }
@@ -183,13 +193,6 @@ function toBoolean(value: JsonValue): string {
   throw new FieldError(1210, `Invalid boolean format, Value '${scalarText(value)}'`);
 }
 
-function toDate(text: string): string {
-  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text.trim());
-  if (!match || !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
-    throw new FieldError(1205, `Invalid Date Format - length must be 10 or more, Value '${text}'`);
-  }
-  return `${match[1]}-${match[2].padStart(2, '0')}-${match[3].padStart(2, '0')}`;
-}
 
 function toCharacter(value: JsonValue, column: TargetColumn, options: ConversionOptions): string | null {
   const text = checkedText(scalarText(value), options);

@@ -16,8 +16,9 @@ export interface CopyStatement {
   source: S3Location;
   manifest: boolean;
   json: JsonMapping;
-  /** The TIMEFORMAT argument as written; undefined when absent. */
+  /** The TIMEFORMAT and DATEFORMAT arguments as written; undefined when absent. */
   timeFormat?: string;
+  dateFormat?: string;
   blanksAsNull: boolean;
   emptyAsNull: boolean;
   truncateColumns: boolean;
@@ -25,6 +26,9 @@ export interface CopyStatement {
   acceptInvChars: string | null;
   maxError: number;
   gzip: boolean;
+  roundDecimals: boolean;
+  /** NOLOAD: check every record, load none. */
+  noLoad: boolean;
 }
 
 /** Redshift's ceiling for MAXERROR. */
@@ -35,8 +39,7 @@ const IGNORED_WITH_STRING = new Set(['iam_role', 'credentials', 'region', 'acces
 const IGNORED_WITH_OPTIONAL_WORD = new Set(['compupdate', 'statupdate']);
 /** Real Redshift options that this loader does not implement (or that Redshift forbids with JSON). */
 const UNSUPPORTED = new Set([
-  'csv', 'delimiter', 'fixedwidth', 'avro', 'parquet', 'orc', 'shapefile', 'bzip2', 'lzop', 'zstd', 'dateformat',
-  'noload', 'roundec', 'explicit_ids', 'encoding', 'fillrecord', 'ignoreheader', 'ignoreblanklines', 'null',
+  'csv', 'delimiter', 'fixedwidth', 'avro', 'parquet', 'orc', 'shapefile', 'bzip2', 'lzop', 'zstd', 'explicit_ids', 'encoding', 'fillrecord', 'ignoreheader', 'ignoreblanklines', 'null',
   'escape', 'removequotes', 'readratio', 'trimblanks', 'acceptanydate', 'ssh', 'serializetojson',
 ]);
 
@@ -63,6 +66,7 @@ export function parseCopyStatement(sql: string): CopyStatement {
   const statement: CopyStatement = {
     table, columns, source, manifest: false, json: { mode: 'auto', ignoreCase: false },
     blanksAsNull: false, emptyAsNull: false, truncateColumns: false, acceptInvChars: null, maxError: 0, gzip: false,
+    roundDecimals: false, noLoad: false,
   };
   const seen = new Set<string>();
   let hasFormat = false;
@@ -97,6 +101,9 @@ export function parseCopyStatement(sql: string): CopyStatement {
     } else if (option === 'timeformat') {
       reader.acceptWord('as');
       statement.timeFormat = reader.expectString();
+    } else if (option === 'dateformat') {
+      reader.acceptWord('as');
+      statement.dateFormat = reader.expectString();
     } else if (option === 'acceptinvchars') {
       reader.acceptWord('as');
       const replacement = reader.peekKind('string') ? reader.expectString() : '?';
@@ -117,6 +124,8 @@ export function parseCopyStatement(sql: string): CopyStatement {
     else if (option === 'blanksasnull') statement.blanksAsNull = true;
     else if (option === 'emptyasnull') statement.emptyAsNull = true;
     else if (option === 'truncatecolumns') statement.truncateColumns = true;
+    else if (option === 'roundec') statement.roundDecimals = true;
+    else if (option === 'noload') statement.noLoad = true;
     else if (UNSUPPORTED.has(option)) throw unsupported(option.toUpperCase(), 'the offline COPY loads JSON only');
     else throw syntaxError(token);
   }

@@ -18,7 +18,7 @@ import { encodeRow, inChunks } from './pg-text';
 import { scanRecords, type ScanItem } from './record-scanner';
 import { manifestObjects, objectsUnderPrefix, openObject, readSmallObject, type SourceObject } from './sources';
 import { columnLengthText, quoteIdentifier, readTargetTable, type TargetTable } from './target-table';
-import { timeFormat } from './time-formats';
+import { DEFAULT_DATE_FORMAT, DEFAULT_TIME_FORMAT, timeFormat, type TimeFormat } from './time-formats';
 
 export { CopyFailedError } from './errors';
 export { ensureLoadErrorTables, recordLoadErrors, SYSTEM_SCHEMA, type LoadErrorRow } from './load-errors';
@@ -45,10 +45,10 @@ type RecordMapper = (record: JsonValue) => (JsonValue | undefined)[];
 export async function executeCopy(copySql: string, ctx: CopyContext): Promise<CopyOutcome> {
   const startTime = new Date();
   const statement = parseCopyStatement(copySql);
-  const format = timeFormat(statement.timeFormat);
-  if (!format) throw new CopyFailedError(`Invalid TIMEFORMAT '${statement.timeFormat}': unsupported format element`);
   const options: ConversionOptions = {
-    timeFormat: format,
+    timeFormat: formatOption('TIMEFORMAT', statement.timeFormat ?? DEFAULT_TIME_FORMAT),
+    dateFormat: formatOption('DATEFORMAT', statement.dateFormat ?? DEFAULT_DATE_FORMAT),
+    roundDecimals: statement.roundDecimals,
     blanksAsNull: statement.blanksAsNull,
     emptyAsNull: statement.emptyAsNull,
     truncateColumns: statement.truncateColumns,
@@ -124,7 +124,7 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
             ctx.signal.throwIfAborted();
             if (item.kind === 'record') {
               const row = rowFor(object, item);
-              if (row !== null) yield row;
+              if (row !== null && !statement.noLoad) yield row;
             } else {
               reject(object, item.lastLine, item.rawText, scanProblem(item));
             }
@@ -147,6 +147,12 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
     throw stopReason ?? error;
   }
   return { rowsLoaded, loadErrors };
+}
+
+function formatOption(option: string, spec: string): TimeFormat {
+  const format = timeFormat(spec);
+  if (!format) throw new CopyFailedError(`Invalid ${option} '${spec}': unsupported format element`);
+  return format;
 }
 
 function scanProblem(item: Exclude<ScanItem, { kind: 'record' }>): FieldError {

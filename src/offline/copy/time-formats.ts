@@ -10,10 +10,10 @@ export interface TimeFormat {
 }
 
 export const DEFAULT_TIME_FORMAT = 'YYYY-MM-DD HH:MI:SS';
+export const DEFAULT_DATE_FORMAT = 'YYYY-MM-DD';
 
-/** Builds the format for a TIMEFORMAT argument (undefined = no TIMEFORMAT); null when the format is unsupported. */
-export function timeFormat(spec: string | undefined): TimeFormat | null {
-  if (spec === undefined) return patternFormat(DEFAULT_TIME_FORMAT);
+/** Builds the format for a TIMEFORMAT or DATEFORMAT argument; null when the format is unsupported. */
+export function timeFormat(spec: string): TimeFormat | null {
   // Redshift's keywords are case-sensitive.
   if (spec === 'epochmillisecs') return { description: 'epochmillisecs', parse: (t) => fromEpoch(t, 1) };
   if (spec === 'epochsecs') return { description: 'epochsecs', parse: (t) => fromEpoch(t, 1000) };
@@ -21,7 +21,7 @@ export function timeFormat(spec: string | undefined): TimeFormat | null {
   return patternFormat(spec);
 }
 
-export function isCalendarDate(year: number, month: number, day: number): boolean {
+function isCalendarDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (year < 100) date.setUTCFullYear(year); // Date.UTC maps years 0–99 to 1900–1999
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;

@@ -4,7 +4,9 @@ import {
 import { timeFormat } from '../../../src/offline/copy/time-formats';
 
 const defaults: ConversionOptions = {
-  timeFormat: timeFormat(undefined)!,
+  timeFormat: timeFormat('YYYY-MM-DD HH:MI:SS')!,
+  dateFormat: timeFormat('YYYY-MM-DD')!,
+  roundDecimals: false,
   blanksAsNull: false,
   emptyAsNull: false,
   truncateColumns: false,
@@ -61,6 +63,14 @@ describe('numeric, float and boolean columns', () => {
     expect(convert({ typeName: 'numeric', precision: 5, scale: 0 }, '1.5e3')).toBe('1500');
     expect(rejection({ typeName: 'numeric', precision: 4, scale: 2 }, 123.4).code).toBe(1204);
     expect(rejection({ typeName: 'numeric', precision: 4, scale: 2 }, 'x1').code).toBe(1207);
+  });
+
+  it('round half up under ROUNDEC', () => {
+    const roundec = { roundDecimals: true };
+    expect(convert({ typeName: 'numeric', precision: 10, scale: 2 }, 246.305, roundec)).toBe('246.31');
+    expect(convert({ typeName: 'numeric', precision: 10, scale: 2 }, '-9.995', roundec)).toBe('-10.00');
+    expect(convert({ typeName: 'numeric', precision: 5, scale: 0 }, '0.5', roundec)).toBe('1');
+    expect(rejection({ typeName: 'numeric', precision: 3, scale: 2 }, '9.999', roundec).code).toBe(1204);
   });
 
   it('keep every digit of an unconstrained numeric', () => {
@@ -161,9 +171,11 @@ describe('timestamps and dates', () => {
     expect(timeFormat('YYYY-MON-DD')).toBeNull();
   });
 
-  it('dates take YYYY-MM-DD and reject anything else with code 1205', () => {
+  it('dates take YYYY-MM-DD by default, or DATEFORMAT, and reject anything else with code 1205', () => {
     expect(convert({ typeName: 'date' }, '2018-11-21')).toBe('2018-11-21');
-    expect(rejection({ typeName: 'date' }, '21/11/2018').code).toBe(1205);
+    expect(rejection({ typeName: 'date' }, '21/11/2018')).toEqual({ code: 1205, message: 'Invalid date format or value [YYYY-MM-DD]', position: 0 });
+    expect(convert({ typeName: 'date' }, '21/11/2018', { dateFormat: timeFormat('DD/MM/YYYY')! })).toBe('2018-11-21');
+    expect(convert({ typeName: 'date' }, '2018-11-21T23:00:00Z', { dateFormat: timeFormat('auto')! })).toBe('2018-11-21');
   });
 });
 

@@ -28,6 +28,8 @@ describe('parseCopyStatement', () => {
       acceptInvChars: null,
       maxError: 0,
       gzip: false,
+      roundDecimals: false,
+      noLoad: false,
     });
   });
 
@@ -44,6 +46,9 @@ describe('parseCopyStatement', () => {
     });
     expect(parseCopyStatement("COPY t FROM 's3://bkt/k' IAM_ROLE default FORMAT JSON ACCEPTINVCHARS").acceptInvChars).toBe('?');
     expect(parseCopyStatement("COPY t FROM 's3://bkt/k' FORMAT JSON").json).toEqual({ mode: 'auto', ignoreCase: false });
+    expect(parseCopyStatement("COPY t FROM 's3://bkt/k' NOLOAD ROUNDEC DATEFORMAT AS 'DD/MM/YYYY' FORMAT JSON")).toMatchObject({
+      noLoad: true, roundDecimals: true, dateFormat: 'DD/MM/YYYY',
+    });
   });
 
   it('reads a #name temporary table', () => {

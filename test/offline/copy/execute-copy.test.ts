@@ -91,7 +91,7 @@ describe.each(ENGINE_KINDS)('executeCopy on a %s session', (kind) => {
     expect(await count()).toBe(0);
   });
 
-  it('hands back the rejected records, under MAXERROR as the outcome and over it on the error', async () => {
+  it('hands back the rejected records, under MAXERROR as the outcome (also under NOLOAD) and over it on the error', async () => {
     const under = await executeCopy("COPY events (id) FROM 's3://data/bad.json' FORMAT AS JSON 'auto' MAXERROR 1", context());
     expect(under.rowsLoaded).toBe(2);
     expect(under.loadErrors).toHaveLength(1);
@@ -100,6 +100,10 @@ describe.each(ENGINE_KINDS)('executeCopy on a %s session', (kind) => {
       rawLine: '{"id": "one"}', rawFieldValue: 'one', errorCode: 1207, errorMessage: "Invalid digit, Value 'o', Pos 0, Type: Integer",
       sessionId: session.pid,
     });
+    const checked = await executeCopy("COPY events (id) FROM 's3://data/bad.json' FORMAT AS JSON 'auto' MAXERROR 1 NOLOAD", context());
+    expect(checked.rowsLoaded).toBe(0);
+    expect(checked.loadErrors.map((e) => e.lineNumber)).toEqual([2]);
+    expect(await count()).toBe(2);
     const over = executeCopy("COPY events (id) FROM 's3://data/bad.json' FORMAT AS JSON 'auto'", context());
     await expect(over).rejects.toBeInstanceOf(CopyFailedError);
     await expect(over).rejects.toMatchObject({
