@@ -159,6 +159,9 @@ export class StatementRunner {
       return;
     }
     const loadErrors: LoadErrorRow[] = [];
+    // The terminal status is set last, once load errors are saved and the session is free, so a client
+    // that sees it can query stl_load_errors or reuse its Data API session straight away.
+    let settle = (): void => undefined;
     try {
       if (signal.aborted) return; // cancelled while it waited for the engine
       submission.session = session;
@@ -180,17 +183,25 @@ export class StatementRunner {
       }
       if (signal.aborted) throw new StatementAborted();
       await session.query('COMMIT');
-      top.moveTo('FINISHED');
+      settle = () => top.moveTo('FINISHED');
     } catch (error) {
       await session.query('ROLLBACK').catch(() => undefined);
       if (error instanceof CopyFailedError) loadErrors.push(...error.loadErrors);
-      if (signal.aborted) this.abortRemaining(submission);
-      else this.failRemaining(submission, errorText(error));
+      if (signal.aborted) {
+        settle = () => this.abortRemaining(submission);
+      } else {
+        const message = errorText(error);
+        settle = () => this.failRemaining(submission, message);
+      }
     } finally {
       submission.session = undefined;
-      await this.saveLoadErrors(session, submission, loadErrors);
-      if (dataSession) dataSession.idle();
-      else await session.release();
+      try {
+        await this.saveLoadErrors(session, submission, loadErrors);
+        if (dataSession) dataSession.idle();
+        else await session.release();
+      } finally {
+        settle();
+      }
     }
   }
 

@@ -49,14 +49,6 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
    * Rows of a load-error query. The emulator writes a COPY's error rows just after the statement reaches
    * its final status, so on the server engine a client can ask a moment too early: wait up to 5 s for some.
    */
-  async function errorRows(sql: string) {
-    for (let waited = 0; ; waited += 50) {
-      const found = await rows(sql);
-      if (found.length > 0 || waited >= 5000) return found;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   it('loads the 8056 sample events with the jsonpaths file and epoch milliseconds', async () => {
     await ok(`CREATE TABLE staging_events (
       artist varchar(256), auth varchar(32), firstname varchar(64), gender varchar(1), iteminsession integer,
@@ -134,7 +126,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
 
     const { RedshiftQueryId } = await emulator.client.send(new DescribeStatementCommand({ Id: copy.id }));
     const file = `s3://${BUCKET}/under/events.json`;
-    expect(await errorRows(`SELECT query_id, file_name, line_number, column_name, column_type, column_length, position,
+    expect(await rows(`SELECT query_id, file_name, line_number, column_name, column_type, column_length, position,
         error_code, error_message FROM sys_load_error_detail WHERE file_name = '${file}' ORDER BY line_number`)).toEqual([
       { query_id: RedshiftQueryId, file_name: file, line_number: 2, column_name: 'id', column_type: 'int4', column_length: '', position: 1,
         error_code: 1207, error_message: "Invalid digit, Value 'x', Pos 1, Type: Integer" },
@@ -143,7 +135,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       { query_id: RedshiftQueryId, file_name: file, line_number: 5, column_name: '', column_type: '', column_length: '', position: 0,
         error_code: 1216, error_message: 'Invalid JSON: only whitespace may separate JSON objects' },
     ]);
-    expect(await errorRows(`SELECT query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason
+    expect(await rows(`SELECT query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason
         FROM stl_load_errors WHERE filename = '${file}' ORDER BY line_number`)).toEqual([
       { query: RedshiftQueryId, filename: file, line_number: 2, colname: 'id', raw_line: '{"id": "2x", "name": "bad"}', raw_field_value: '2x',
         err_code: 1207, err_reason: "Invalid digit, Value 'x', Pos 1, Type: Integer" },
@@ -162,7 +154,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     expect(copy.status).toBe('FAILED');
     expect(copy.error).toBe("ERROR: Load into table 'over_limit' failed. Check 'sys_load_error_detail' system table for details.");
     expect(await rows('SELECT count(*) AS n FROM over_limit')).toEqual([{ n: 0 }]);
-    expect(await errorRows(`SELECT line_number, err_code FROM stl_load_errors WHERE filename = 's3://${BUCKET}/over/2-bad.json' ORDER BY line_number`))
+    expect(await rows(`SELECT line_number, err_code FROM stl_load_errors WHERE filename = 's3://${BUCKET}/over/2-bad.json' ORDER BY line_number`))
       .toEqual([{ line_number: 2, err_code: 1207 }, { line_number: 4, err_code: 1204 }, { line_number: 5, err_code: 1216 }]);
   });
   it('reads timestamps with each TIMEFORMAT', async () => {
@@ -178,7 +170,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     ]);
     const strict = await load('default.json', 'MAXERROR 1');
     expect(strict.resultRows).toBe(1);
-    expect(await errorRows(`SELECT line_number, column_name, error_code, error_message FROM sys_load_error_detail
+    expect(await rows(`SELECT line_number, column_name, error_code, error_message FROM sys_load_error_detail
         WHERE file_name = 's3://${BUCKET}/times/default.json'`))
       .toEqual([{ line_number: 2, column_name: 'at', error_code: 1206, error_message: 'Invalid timestamp format or value [YYYY-MM-DD HH:MI:SS]' }]);
   });
@@ -229,7 +221,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     await ok('CREATE TABLE utf8 (name varchar(10))');
     const refused = await run(`COPY utf8 FROM 's3://${BUCKET}/utf8/' FORMAT AS JSON 'auto'`);
     expect(refused.status).toBe('FAILED');
-    expect(await errorRows(`SELECT column_name, error_code, position FROM sys_load_error_detail WHERE file_name = 's3://${BUCKET}/utf8/bad.json'`))
+    expect(await rows(`SELECT column_name, error_code, position FROM sys_load_error_detail WHERE file_name = 's3://${BUCKET}/utf8/bad.json'`))
       .toEqual([{ column_name: 'name', error_code: 1220, position: 1 }]);
     await ok(`COPY utf8 FROM 's3://${BUCKET}/utf8/' FORMAT AS JSON 'auto' ACCEPTINVCHARS AS '^'`);
     expect((await rows('SELECT name FROM utf8 ORDER BY name')).map((r) => r.name)).toEqual(['a^(b', 'ok']);
@@ -247,7 +239,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       { id: 7, tags: '["x","y"]', score: null, second: 'y' },
       { id: null, tags: null, score: 3, second: null },
     ]);
-    expect(await errorRows(`SELECT line_number, error_code, error_message FROM sys_load_error_detail WHERE file_name = 's3://${BUCKET}/paths/data.json'`))
+    expect(await rows(`SELECT line_number, error_code, error_message FROM sys_load_error_detail WHERE file_name = 's3://${BUCKET}/paths/data.json'`))
       .toEqual([{ line_number: 2, error_code: 1216, error_message: 'Invalid JSONPath format: Not an array or index out of range.' }]);
 
     await ok('CREATE TABLE cased (user_id integer, score double precision)');
@@ -267,7 +259,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     await ok('CREATE TABLE strict_ids (id integer NOT NULL, name varchar(4))');
     const copy = await run(`COPY strict_ids FROM 's3://${BUCKET}/notnull/data' FORMAT AS JSON 'auto'`);
     expect(copy.status).toBe('FAILED');
-    expect(await errorRows(`SELECT line_number, column_name, error_code, error_message FROM sys_load_error_detail
+    expect(await rows(`SELECT line_number, column_name, error_code, error_message FROM sys_load_error_detail
         WHERE file_name = 's3://${BUCKET}/notnull/data.json'`))
       .toEqual([{ line_number: 2, column_name: 'id', error_code: 1213, error_message: 'Missing data for not-null field' }]);
     const paths = await run(`COPY strict_ids FROM 's3://${BUCKET}/notnull/data' FORMAT AS JSON 's3://${BUCKET}/notnull/paths-bad.json'`);
