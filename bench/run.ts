@@ -1,0 +1,145 @@
+/**
+ * Offline performance figures; prints, asserts nothing.
+ *
+ *   npm run bench                          50,000 events: about a minute or two
+ *   npm run bench -- --events 2000000      millions
+ *   npm run bench -- --engine postgres --database-url postgres://…
+ *
+ * Measures: generating the dataset; the whole offline run (state machine, handlers, emulator); the
+ * COPY stage alone through the Data API (the stageEvents SQL, TRUNCATE + COPY of log_data/); the
+ * engine's own COPY FROM STDIN of the same rows, already converted to text, for comparison; peak RSS.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat, readdir } from 'node:fs/promises';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { generateDataset } from '../src/datagen';
+import { startOfflineRunner } from '../src/offline/runner';
+import { createEngine, type EngineKind } from '../src/offline/engines';
+import { encodeRow, inChunks, utcTimestampText } from '../src/offline/copy/pg-text';
+import { loadConfig } from '../src/pipeline/config';
+import { stageSubmission } from '../src/pipeline/stages';
+import { submitStatement } from '../src/redshift/data-api';
+import { waitForStatement } from '../src/pipeline/poll';
+import { readSql } from '../src/pipeline/sql-files';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '50000' },
+    songs: { type: 'string', default: '1000' },
+    engine: { type: 'string', default: 'pglite' },
+    'database-url': { type: 'string' },
+  },
+  strict: true,
+});
+const events = Number(values.events);
+const songs = Number(values.songs);
+const engine = values.engine as EngineKind;
+if (!Number.isInteger(events) || events < 10 || !Number.isInteger(songs) || songs < 1) throw new Error('--events (≥ 10) and --songs take whole numbers');
+if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine is pglite or postgres');
+if (engine === 'postgres' && !values['database-url']) throw new Error('--engine postgres needs --database-url');
+
+const DAYS = 10;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const perSecond = (rows: number, ms: number) => `${fmt(rows / (ms / 1000))} rows/s`;
+const peakRssMb = () => `${fmt(process.resourceUsage().maxRSS / 1024)} MB`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const result = await work();
+  return [result, performance.now() - start];
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
+/** The events as COPY text, in staging_events' column order, written to a file so the engine's COPY is timed alone. */
+async function eventsAsCopyText(bucket: string, out: string): Promise<number> {
+  const fields = ['artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location', 'method', 'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent', 'userId'];
+  const file = createWriteStream(out);
+  let rows = 0;
+  const logDir = path.join(bucket, 'log_data');
+  for (const entry of (await readdir(logDir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+    for await (const line of createInterface({ input: createReadStream(path.join(entry.parentPath, entry.name)) })) {
+      const event = JSON.parse(line) as Record<string, unknown>;
+      const row = fields.map((field) => {
+        const value = event[field];
+        if (value === null || value === '') return null;
+        return field === 'ts' ? utcTimestampText(new Date(value as number)) : String(value);
+      });
+      if (!file.write(encodeRow(row))) await once(file, 'drain');
+      rows++;
+    }
+  }
+  file.end();
+  await once(file, 'finish');
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-'));
+  const bucket = path.join(tmp, 'bucket');
+  try {
+    console.log(`sparkify bench: ${fmt(events)} events, ${fmt(songs)} songs, engine ${engine}${engine === 'pglite' ? ' (in memory)' : ''}, ${os.cpus().length} CPUs, Node ${process.version}`);
+
+    const [dataset, generateMs] = await timed(() =>
+      generateDataset({ outDir: bucket, songs, users: Math.max(10, Math.round(events / 1000)), days: DAYS, eventsPerDay: Math.ceil(events / DAYS), seed: 'bench' }));
+    const bytes = await folderBytes(bucket);
+    console.log(`generate:            ${fmt(dataset.expected.staging_events)} events in ${seconds(generateMs)} (${fmt(dataset.expected.staging_events / (generateMs / 1000))} events/s), ${(bytes / 1e6).toFixed(1)} MB on disk; peak RSS ${peakRssMb()}`);
+
+    const runner = await startOfflineRunner({ engine, databaseUrl: values['database-url'], bucketDir: bucket });
+    try {
+      const [outcome, runMs] = await timed(() => runner.run({}));
+      if (!outcome.succeeded) throw new Error(`The run failed in ${outcome.failure.state}: ${outcome.failure.error}: ${outcome.failure.cause}`);
+      console.log(`end-to-end run:      ${seconds(runMs)} for ${fmt(outcome.counts.staging_events)} events (${perSecond(outcome.counts.staging_events, runMs)}), songplays ${fmt(outcome.counts.songplays)}, matched ${fmt(outcome.counts.songplays_matched)}; peak RSS ${peakRssMb()}`);
+
+      // The stageEvents stage alone, as its Lambda submits it, timed from submit to FINISHED.
+      const { client } = runner.warehouse;
+      const [copied, copyMs] = await timed(async () => {
+        const id = await submitStatement(client, loadConfig().target, stageSubmission('stageEvents', loadConfig(), {}));
+        return waitForStatement(client, 'stageEvents', id);
+      });
+      console.log(`COPY via Data API:   ${fmt(copied.resultRows ?? 0)} rows in ${seconds(copyMs)} (${perSecond(copied.resultRows ?? 0, copyMs)}), JSON with jsonpaths, TRUNCATE + COPY; peak RSS ${peakRssMb()}`);
+    } finally {
+      await runner.stop();
+    }
+
+    const copyText = path.join(tmp, 'events.copy');
+    const rows = await eventsAsCopyText(bucket, copyText);
+    const rawEngine = await createEngine({ kind: engine, databaseUrl: values['database-url'] });
+    try {
+      const session = await rawEngine.openSession();
+      try {
+        const table = readSql('schema/staging_events.sql').replace(/^[\s\S]*?CREATE TABLE IF NOT EXISTS staging_events \(/m, 'CREATE TEMP TABLE bench_raw_copy (').replace(/\)\s*DISTSTYLE[\s\S]*$/, ')');
+        await session.query(table);
+        const lines = createInterface({ input: createReadStream(copyText) });
+        const [loaded, rawMs] = await timed(() => session.copyFrom('COPY bench_raw_copy FROM STDIN', inChunks((async function* () {
+          for await (const line of lines) yield `${line}\n`;
+        })())));
+        console.log(`engine COPY (raw):   ${fmt(loaded)} of ${fmt(rows)} rows in ${seconds(rawMs)} (${perSecond(loaded, rawMs)}), text format FROM STDIN, no JSON; peak RSS ${peakRssMb()}`);
+      } finally {
+        await session.release();
+      }
+    } finally {
+      await rawEngine.close();
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
