@@ -4,12 +4,17 @@ import { SAMPLE } from './sample-run';
 describe('a failing offline run', () => {
   let runner: OfflineRunner;
   const progress: string[] = [];
+  /** Lets a test react to a progress line as it is printed. */
+  let onLine: (line: string) => void = () => undefined;
 
   beforeAll(async () => {
     runner = await startOfflineRunner({
       bucketDir: SAMPLE,
       handlerEnv: { S3_LOG_DATA: 's3://udacity-dend/no_such_prefix' },
-      onProgress: (line) => progress.push(line),
+      onProgress: (line) => {
+        progress.push(line);
+        onLine(line);
+      },
     });
   });
   afterAll(() => runner?.stop());
@@ -37,5 +42,16 @@ describe('a failing offline run', () => {
     if (outcome.succeeded) return;
     expect(outcome.failure).toMatchObject({ state: 'CreateTables', error: 'InvalidInput' });
     expect(outcome.failure.cause).toContain('window.start');
+  });
+
+  test('an aborted run stops between states and says so', async () => {
+    const interrupt = new AbortController();
+    progress.length = 0;
+    onLine = (line) => {
+      if (/CreateTables: createTables submitted statement/.test(line)) interrupt.abort();
+    };
+    const outcome = await runner.run({}, interrupt.signal);
+    expect(outcome).toMatchObject({ succeeded: false, failure: { error: 'ExecutionAborted', cause: 'The run was stopped before it finished' } });
+    expect(progress.some((line) => line.includes('StageData: started'))).toBe(false);
   });
 });

@@ -39,8 +39,16 @@ export async function runCommand(args: string[]): Promise<number> {
   if (engine.warehouseDir) mkdirSync(engine.warehouseDir, { recursive: true });
   progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
   const runner = await startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
+  // Ctrl-C stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.
+  const interrupt = new AbortController();
+  const onInterrupt = () => {
+    console.error('Interrupted: stopping the run and the warehouse…');
+    interrupt.abort();
+  };
+  process.once('SIGINT', onInterrupt);
   try {
-    const outcome = await runner.run(input);
+    const outcome = await runner.run(input, interrupt.signal);
+    if (interrupt.signal.aborted) return 130;
     if (!outcome.succeeded) {
       const { state, error, cause } = outcome.failure;
       console.error(`Run failed in state ${state}: ${error}: ${cause}`);
@@ -54,6 +62,7 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     await runner.stop();
   }
 }

@@ -6,7 +6,7 @@
 import './promise-polyfill';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { StateMachine, type RunOptions } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import { loadStateMachine, type OfflineStateMachine } from './definition';
 import { invokeLambda, loadHandler, type LambdaHandler } from './lambda';
 import { ProgressReporter, type StateFailure } from './progress';
@@ -30,13 +30,17 @@ export interface OfflineRunnerOptions extends WarehouseOptions {
   onProgress?: (line: string) => void;
 }
 
+/** The interpreter's JSON type, which the package does not export. */
+type JsonValue = Parameters<StateMachine['run']>[0];
+
 export type RunOutcome =
   | { succeeded: true; counts: RunCounts; output: unknown; startedAt: Date; durationMs: number }
   | { succeeded: false; failure: StateFailure; executionError: string; startedAt: Date; durationMs: number };
 
 export interface OfflineRunner {
   warehouse: LocalWarehouse;
-  run(input?: unknown): Promise<RunOutcome>;
+  /** Runs one execution; aborting `signal` stops it between states (the outcome is then a failure). */
+  run(input?: unknown, signal?: AbortSignal): Promise<RunOutcome>;
   stop(): Promise<void>;
 }
 
@@ -79,7 +83,7 @@ export async function startOfflineRunner(options: OfflineRunnerOptions): Promise
     const handlers = await loadHandlers(machine);
     return {
       warehouse,
-      run: (input = {}) => runOnce(machine, handlers, input, options),
+      run: (input = {}, signal) => runOnce(machine, handlers, input as JsonValue, options, signal),
       stop: () => warehouse.stop(),
     };
   } catch (error) {
@@ -96,7 +100,13 @@ async function loadHandlers(machine: OfflineStateMachine): Promise<Map<string, L
   return handlers;
 }
 
-async function runOnce(machine: OfflineStateMachine, handlers: Map<string, LambdaHandler>, input: unknown, options: OfflineRunnerOptions): Promise<RunOutcome> {
+async function runOnce(
+  machine: OfflineStateMachine,
+  handlers: Map<string, LambdaHandler>,
+  input: JsonValue,
+  options: OfflineRunnerOptions,
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
   const startedAt = new Date();
   const progress = new ProgressReporter(options.onProgress ?? (() => undefined));
   const overrides: NonNullable<RunOptions['overrides']> = {
@@ -114,11 +124,12 @@ async function runOnce(machine: OfflineStateMachine, handlers: Map<string, Lambd
       }
       const result = await invokeLambda(handlers.get(state)!, target.functionKey, taskInput);
       progress.recordTaskResult(state, target.functionKey, result);
-      return result as never;
+      return result as JsonValue;
     };
   }
 
-  const execution = new StateMachine(machine.definition).run(input as never, { overrides });
+  const execution = new StateMachine(machine.definition).run(input, { overrides });
+  signal?.addEventListener('abort', () => execution.abort(), { once: true });
   const logged = (async () => {
     for await (const event of execution.eventLogs) progress.onEvent(event);
   })();
@@ -129,7 +140,9 @@ async function runOnce(machine: OfflineStateMachine, handlers: Map<string, Lambd
   } catch (error) {
     await logged;
     const executionError = error instanceof Error ? (error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : error.message) : String(error);
-    const failure = progress.rootFailure ?? { state: '(execution)', error: 'ExecutionFailed', cause: executionError };
+    const failure = error instanceof ExecutionAbortedError
+      ? { state: '(execution)', error: 'ExecutionAborted', cause: 'The run was stopped before it finished' }
+      : (progress.rootFailure ?? { state: '(execution)', error: 'ExecutionFailed', cause: executionError });
     return { succeeded: false, failure, executionError, startedAt, durationMs: Date.now() - startedAt.getTime() };
   }
 }
