@@ -1,7 +1,7 @@
 /** The `sparkify` command as a user runs it: bin/sparkify spawned as a process, in a scratch working directory. */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
@@ -77,6 +77,15 @@ describe('sparkify CLI', () => {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  }, SLOW);
+
+  test('a failing run exits 1 naming the failing state, its error and the stage', async () => {
+    const emptyBucket = path.join(cwd, 'empty-bucket');
+    await mkdir(emptyBucket);
+    const run = await sparkify(cwd, ['run', '--data', emptyBucket, '--data-dir', path.join(cwd, 'failing-warehouse')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/Run failed in state PollStage(Events|Songs): StatementFailed: Stage stage(Events|Songs): statement \S+ failed: ERROR: The (specified S3 prefix|JSONPaths file) '[^']+' does not exist/);
   }, SLOW);
 
   test('generate writes the dataset it is asked for', async () => {
