@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { formatSummary, gatherSummary, startOfflineRunner } from '../../offline/runner';
+import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
 import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags } from '../args';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
@@ -52,6 +52,9 @@ export async function runCommand(args: string[]): Promise<number> {
     if (!outcome.succeeded) {
       const { state, error, cause } = outcome.failure;
       console.error(`Run failed in state ${state}: ${error}: ${cause}`);
+      // A rejected record fails the COPY; say which file, line and column.
+      const loadErrors = await loadErrorsSince(runner.warehouse, outcome.startedAt);
+      if (loadErrors.total > 0) console.error(formatLoadErrors(loadErrors));
       return 1;
     }
     if (values.json) {

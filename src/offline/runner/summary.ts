@@ -44,7 +44,7 @@ export function countsFromOutput(output: unknown): RunCounts {
 
 export interface RunSummary {
   counts: RunCounts;
-  loadErrors: { total: number; first: Record<string, Value>[] };
+  loadErrors: LoadErrors;
   analytics: { title: string; rows: Record<string, Value>[] }[];
 }
 
@@ -56,8 +56,17 @@ export const ANALYTICS = [
 
 const LOAD_ERRORS_SHOWN = 10;
 
-/** `since` bounds the load errors to this run's COPYs: a kept warehouse still holds older ones. */
-export async function gatherSummary(warehouse: LocalWarehouse, counts: RunCounts, since: Date): Promise<RunSummary> {
+export interface LoadErrors {
+  total: number;
+  /** The first few, with file, line, column and reason. */
+  first: Record<string, Value>[];
+}
+
+/**
+ * Rejected records of the COPYs since `since`, from sys_load_error_detail: a kept warehouse still
+ * holds those of earlier runs.
+ */
+export async function loadErrorsSince(warehouse: LocalWarehouse, since: Date): Promise<LoadErrors> {
   const sinceParameter = { since: since.toISOString().replace('T', ' ').replace('Z', '') };
   const total = await warehouse.query('SELECT COUNT(*) AS load_errors FROM sys_load_error_detail WHERE start_time >= :since', sinceParameter);
   const first = await warehouse.query(
@@ -65,9 +74,14 @@ export async function gatherSummary(warehouse: LocalWarehouse, counts: RunCounts
      WHERE start_time >= :since ORDER BY start_time, file_name, line_number LIMIT ${LOAD_ERRORS_SHOWN}`,
     sinceParameter,
   );
+  return { total: Number(total.rows[0]?.load_errors ?? 0), first: first.rows };
+}
+
+export async function gatherSummary(warehouse: LocalWarehouse, counts: RunCounts, since: Date): Promise<RunSummary> {
+  const loadErrors = await loadErrorsSince(warehouse, since);
   const analytics = [];
   for (const { title, file } of ANALYTICS) analytics.push({ title, rows: (await warehouse.query(readSql(file))).rows });
-  return { counts, loadErrors: { total: Number(total.rows[0]?.load_errors ?? 0), first: first.rows }, analytics };
+  return { counts, loadErrors, analytics };
 }
 
 /** Rows as an aligned text table; numbers right-aligned. */
@@ -90,10 +104,13 @@ export function formatSummary(summary: RunSummary): string {
   const counts = Object.entries(summary.counts).map(([table, rows]) => ({ table, rows }));
   const sections = [
     `Row counts\n${formatTable(counts)}`,
-    summary.loadErrors.total === 0
-      ? 'Load errors: none'
-      : `Load errors: ${summary.loadErrors.total} (sys_load_error_detail)\n${formatTable(summary.loadErrors.first)}`,
+    formatLoadErrors(summary.loadErrors),
     ...summary.analytics.map(({ title, rows }) => `${title}\n${formatTable(rows)}`),
   ];
   return sections.join('\n\n');
+}
+
+export function formatLoadErrors(loadErrors: LoadErrors): string {
+  if (loadErrors.total === 0) return 'Load errors: none';
+  return `Load errors: ${loadErrors.total} (sys_load_error_detail)\n${formatTable(loadErrors.first)}`;
 }

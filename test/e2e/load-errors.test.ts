@@ -1,0 +1,42 @@
+import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { formatLoadErrors, loadErrorsSince, startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
+import { SAMPLE } from './sample-run';
+
+describe('a run whose events hold a bad record', () => {
+  let tmp: string;
+  let runner: OfflineRunner;
+  const badFile = 'log_data/2018/11/2018-11-30-events.json';
+
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-load-errors-'));
+    await cp(SAMPLE, path.join(tmp, 'bucket'), { recursive: true });
+    // The sample's file has no final newline: this is its next line, with a user id that is not a number.
+    const good = '{"artist":null,"auth":"Logged In","firstName":"A","gender":"F","itemInSession":0,"lastName":"B","length":null,"level":"free","location":"X","method":"GET","page":"Home","registration":1540919166796.0,"sessionId":1,"song":null,"status":200,"ts":1543607664796,"userAgent":"x",';
+    await appendFile(path.join(tmp, 'bucket', badFile), `\n${good}"userId":"abc"}`);
+    runner = await startOfflineRunner({ bucketDir: path.join(tmp, 'bucket') });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('fails at the events COPY, and sys_load_error_detail names the file, line and column', async () => {
+    const outcome = await runner.run({});
+    expect(outcome).toMatchObject({ succeeded: false, failure: { state: 'PollStageEvents', error: 'StatementFailed' } });
+    if (outcome.succeeded) return;
+    expect(outcome.failure.cause).toContain("Load into table 'staging_events' failed. Check 'sys_load_error_detail' system table for details.");
+
+    const loadErrors = await loadErrorsSince(runner.warehouse, outcome.startedAt);
+    expect(loadErrors.total).toBe(1);
+    const [row] = loadErrors.first;
+    expect(row).toMatchObject({ file_name: `s3://udacity-dend/${badFile}`, column_name: 'user_id' });
+    const sampleLines = (await readFile(path.join(SAMPLE, badFile), 'utf8')).split('\n').length;
+    expect(row.line_number).toBe(sampleLines + 1); // the line after the sample's last one
+
+    expect(formatLoadErrors(loadErrors)).toMatch(/^Load errors: 1 \(sys_load_error_detail\)\nfile_name/);
+    // COPY is atomic: nothing of the failed load is left.
+    expect((await runner.warehouse.query('SELECT COUNT(*) AS n FROM staging_events')).rows).toEqual([{ n: 0 }]);
+  });
+});
