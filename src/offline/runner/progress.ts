@@ -26,6 +26,13 @@ export function causeMessage(cause: unknown): string {
   return cause;
 }
 
+/** Progress lines stay one line; the full cause is in the run's outcome. */
+const EXCERPT_CHARS = 240;
+
+function excerpt(text: string): string {
+  return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+}
+
 interface StatementProgressLike {
   stage: string;
   statementId: string;
@@ -48,7 +55,11 @@ export class ProgressReporter {
   /** Failures in order; a retry takes its state's failure back off. */
   private readonly failures: StateFailure[] = [];
 
-  constructor(private readonly write: (line: string) => void) {}
+  constructor(
+    private readonly write: (line: string) => void,
+    /** What each Wait state really waits offline, to show beside what it would wait on AWS. */
+    private readonly waitMs: number,
+  ) {}
 
   /** The Task wrapper hands over each handler's result, which the event log shows only after ResultPath. */
   recordTaskResult(state: string, functionKey: string, result: unknown): void {
@@ -79,7 +90,7 @@ export class ProgressReporter {
       case 'StateFailed': {
         const failure = { state: event.state.name, error: event.Error, cause: causeMessage(event.Cause) };
         this.failures.push(failure);
-        this.line(`${failure.state}: failed with ${failure.error}: ${failure.cause}`);
+        this.line(`${failure.state}: failed with ${failure.error}: ${excerpt(failure.cause)}`);
         break;
       }
       case 'StateRetried':
@@ -94,7 +105,7 @@ export class ProgressReporter {
         this.line('execution succeeded');
         break;
       case 'ExecutionFailed':
-        this.line(`execution failed with ${event.Error}: ${causeMessage(event.Cause)}`);
+        this.line(`execution failed with ${event.Error}: ${excerpt(causeMessage(event.Cause))}`);
         break;
       default:
         break; // Waits, Choices, Passes and branch bookkeeping would only repeat the lines above.
@@ -109,7 +120,7 @@ export class ProgressReporter {
     // A stage's own Lambda (function key = stage) submits; any other Lambda reporting on it polled.
     if (functionKey === stage) return `${stage} submitted statement ${id}`;
     if (status === 'FINISHED') return `${stage} statement ${id} FINISHED, ${resultRows ?? 0} rows`;
-    return `${stage} statement ${id} ${status}, next poll in ${waitSeconds}s (shortened offline)`;
+    return `${stage} statement ${id} ${status}, next poll in ${waitSeconds}s on AWS, ${this.waitMs} ms here`;
   }
 
   private line(text: string): void {

@@ -108,10 +108,11 @@ async function runOnce(
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
   const startedAt = new Date();
-  const progress = new ProgressReporter(options.onProgress ?? (() => undefined));
+  const waitMs = options.waitMs ?? 150;
+  const progress = new ProgressReporter(options.onProgress ?? (() => undefined), waitMs);
   const overrides: NonNullable<RunOptions['overrides']> = {
     taskResourceLocalHandlers: {},
-    waitTimeOverrides: Object.fromEntries(machine.waitStates.map((state) => [state, options.waitMs ?? 150])),
+    waitTimeOverrides: Object.fromEntries(machine.waitStates.map((state) => [state, waitMs])),
     retryIntervalOverrides: Object.fromEntries(machine.retryStates.map((state) => [state, options.retryMs ?? 100])),
   };
   for (const [state, target] of machine.tasks) {
