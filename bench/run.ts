@@ -4,6 +4,7 @@
  *   npm run bench                          50,000 events: about a minute or two
  *   npm run bench -- --events 2000000      millions
  *   npm run bench -- --engine postgres --database-url postgres://…
+ *   npm run bench -- --events 1000000 --copy-only   skip the end-to-end run, time the COPYs
  *
  * Measures: generating the dataset; the whole offline run (state machine, handlers, emulator); the
  * COPY stage alone through the Data API (the stageEvents SQL, TRUNCATE + COPY of log_data/); the
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     songs: { type: 'string', default: '1000' },
     engine: { type: 'string', default: 'pglite' },
     'database-url': { type: 'string' },
+    'copy-only': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -91,25 +93,33 @@ async function main(): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-'));
   const bucket = path.join(tmp, 'bucket');
   try {
-    console.log(`sparkify bench: ${fmt(events)} events, ${fmt(songs)} songs, engine ${engine}${engine === 'pglite' ? ' (in memory)' : ''}, ${os.cpus().length} CPUs, Node ${process.version}`);
+    // PGlite keeps its data in a folder, as `sparkify run` does; in memory the table itself would fill the RSS.
+    const dataDir = (name: string) => (engine === 'pglite' ? path.join(tmp, name) : undefined);
+    console.log(`sparkify bench: ${fmt(events)} events, ${fmt(songs)} songs, engine ${engine}, ${os.cpus().length} CPUs, Node ${process.version}`);
 
     const [dataset, generateMs] = await timed(() =>
       generateDataset({ outDir: bucket, songs, users: Math.max(10, Math.round(events / 1000)), days: DAYS, eventsPerDay: Math.ceil(events / DAYS), seed: 'bench' }));
     const bytes = await folderBytes(bucket);
     console.log(`generate:            ${fmt(dataset.expected.staging_events)} events in ${seconds(generateMs)} (${fmt(dataset.expected.staging_events / (generateMs / 1000))} events/s), ${(bytes / 1e6).toFixed(1)} MB on disk; peak RSS ${peakRssMb()}`);
 
-    const runner = await startOfflineRunner({ engine, databaseUrl: values['database-url'], bucketDir: bucket });
+    const runner = await startOfflineRunner({ engine, databaseUrl: values['database-url'], warehouseDir: dataDir('warehouse'), bucketDir: bucket });
     try {
-      const [outcome, runMs] = await timed(() => runner.run({}));
-      if (!outcome.succeeded) throw new Error(`The run failed in ${outcome.failure.state}: ${outcome.failure.error}: ${outcome.failure.cause}`);
-      console.log(`end-to-end run:      ${seconds(runMs)} for ${fmt(outcome.counts.staging_events)} events (${perSecond(outcome.counts.staging_events, runMs)}), songplays ${fmt(outcome.counts.songplays)}, matched ${fmt(outcome.counts.songplays_matched)}; peak RSS ${peakRssMb()}`);
-
-      // The stageEvents stage alone, as its Lambda submits it, timed from submit to FINISHED.
+      // A stage as its Lambda submits it, waited for in-process.
       const { client } = runner.warehouse;
-      const [copied, copyMs] = await timed(async () => {
-        const id = await submitStatement(client, loadConfig().target, stageSubmission('stageEvents', loadConfig(), {}));
-        return waitForStatement(client, 'stageEvents', id);
-      });
+      const runStage = async (stage: 'createTables' | 'stageEvents') => {
+        const id = await submitStatement(client, loadConfig().target, stageSubmission(stage, loadConfig(), {}));
+        return waitForStatement(client, stage, id);
+      };
+      if (values['copy-only']) {
+        await runStage('createTables');
+      } else {
+        const [outcome, runMs] = await timed(() => runner.run({}));
+        if (!outcome.succeeded) throw new Error(`The run failed in ${outcome.failure.state}: ${outcome.failure.error}: ${outcome.failure.cause}`);
+        console.log(`end-to-end run:      ${seconds(runMs)} for ${fmt(outcome.counts.staging_events)} events (${perSecond(outcome.counts.staging_events, runMs)}), songplays ${fmt(outcome.counts.songplays)}, matched ${fmt(outcome.counts.songplays_matched)}; peak RSS ${peakRssMb()}`);
+      }
+
+      // The stageEvents stage alone, timed from submit to FINISHED.
+      const [copied, copyMs] = await timed(() => runStage('stageEvents'));
       console.log(`COPY via Data API:   ${fmt(copied.resultRows ?? 0)} rows in ${seconds(copyMs)} (${perSecond(copied.resultRows ?? 0, copyMs)}), JSON with jsonpaths, TRUNCATE + COPY; peak RSS ${peakRssMb()}`);
     } finally {
       await runner.stop();
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
 
     const copyText = path.join(tmp, 'events.copy');
     const rows = await eventsAsCopyText(bucket, copyText);
-    const rawEngine = await createEngine({ kind: engine, databaseUrl: values['database-url'] });
+    const rawEngine = await createEngine({ kind: engine, databaseUrl: values['database-url'], dataDir: dataDir('raw-copy') });
     try {
       const session = await rawEngine.openSession();
       try {
