@@ -60,13 +60,18 @@ const EVENT_FIELDS = [
 /** The share of song files that hold more than one song object, as some in the full bucket do. */
 const MULTI_SONG_FILE_SHARE = 0.1;
 
-export function validateParameters(parameters: GeneratedDataset['parameters']): void {
+/** A size, seed or date the generator cannot use. */
+export class DatasetParameterError extends Error {
+  override name = 'DatasetParameterError';
+}
+
+function validateParameters(parameters: GeneratedDataset['parameters']): void {
   for (const name of ['songs', 'users', 'days', 'eventsPerDay'] as const) {
     const value = parameters[name];
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
+    if (!Number.isInteger(value) || value < 1) throw new DatasetParameterError(`${name} must be a whole number of at least 1, got ${value}`);
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(parameters.startDate) || Number.isNaN(Date.parse(`${parameters.startDate}T00:00:00Z`))) {
-    throw new Error(`startDate must be a date as YYYY-MM-DD, got ${parameters.startDate}`);
+    throw new DatasetParameterError(`startDate must be a date as YYYY-MM-DD, got ${parameters.startDate}`);
   }
 }
 

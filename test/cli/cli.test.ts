@@ -103,6 +103,7 @@ describe('sparkify CLI', () => {
     [['run', '--input', '{not json'], '--input is not JSON'],
     [['query'], 'sparkify query takes exactly one SQL statement'],
     [['generate', '--out', 'x', '--songs', 'many'], '--songs must be a whole number of at least 1, got "many"'],
+    [['generate', '--out', 'x', '--start-date', '2018-02-31x'], 'startDate must be a date as YYYY-MM-DD, got 2018-02-31x'],
     [['emulator', '--port', '99999'], '--port must be a port number'],
     [['frobnicate'], 'Unknown command "frobnicate"'],
   ])('sparkify %j exits 2 with a clear message', async (args, message) => {

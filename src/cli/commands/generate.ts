@@ -1,4 +1,4 @@
-import { DEFAULT_GENERATE_PARAMETERS, generateDataset } from '../../datagen';
+import { DEFAULT_GENERATE_PARAMETERS, DatasetParameterError, generateDataset } from '../../datagen';
 import { UsageError, parseFlags, positiveInteger } from '../args';
 
 const d = DEFAULT_GENERATE_PARAMETERS;
@@ -32,9 +32,6 @@ export async function generateCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (!values.out) throw new UsageError('sparkify generate needs --out DIR');
-  if (values['start-date'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values['start-date'])) {
-    throw new UsageError(`--start-date must be YYYY-MM-DD, got ${JSON.stringify(values['start-date'])}`);
-  }
   const dataset = await generateDataset({
     outDir: values.out,
     songs: positiveInteger('songs', values.songs),
@@ -43,6 +40,8 @@ export async function generateCommand(args: string[]): Promise<number> {
     eventsPerDay: positiveInteger('events-per-day', values['events-per-day']),
     seed: values.seed,
     startDate: values['start-date'],
+  }).catch((error: unknown) => {
+    throw error instanceof DatasetParameterError ? new UsageError(`sparkify generate: ${error.message}`) : error;
   });
   console.log(`Wrote ${dataset.songFiles} song files and ${dataset.logFiles} event files to ${values.out}`);
   console.log(`A correct load gives: ${JSON.stringify(dataset.expected)}`);
