@@ -102,6 +102,7 @@ describe('sparkify CLI', () => {
     [['run', '--engine', 'oracle'], '--engine must be pglite or postgres, got "oracle"'],
     [['run', '--input', '{not json'], '--input is not JSON'],
     [['query'], 'sparkify query takes exactly one SQL statement'],
+    [['query', '--endpoint', 'localhost', 'SELECT 1'], '--endpoint must be an http(s) URL'],
     [['generate', '--out', 'x', '--songs', 'many'], '--songs must be a whole number of at least 1, got "many"'],
     [['generate', '--out', 'x', '--start-date', '2018-02-31x'], 'startDate must be a date as YYYY-MM-DD, got 2018-02-31x'],
     [['emulator', '--port', '99999'], '--port must be a port number'],
@@ -120,7 +121,7 @@ describe('sparkify CLI', () => {
     expect(result.stdout).toMatch(new RegExp(`^Usage: sparkify ${command} `));
   });
 
-  test('emulator serves the Data API until Ctrl-C, then stops cleanly', async () => {
+  test('emulator serves the Data API (the SDK, sparkify query --endpoint) until Ctrl-C, then stops cleanly', async () => {
     // detached: its own process group, so a group SIGINT is what a terminal's Ctrl-C sends.
     const child = spawn(BIN, ['emulator', '--port', '0', '--data-dir', path.join(cwd, 'emulator-warehouse')], { cwd, detached: true });
     let stdout = '';
@@ -143,6 +144,10 @@ describe('sparkify CLI', () => {
       }
       client.destroy();
       expect(status).toBe('FINISHED');
+
+      const query = await sparkify(cwd, ['query', '--endpoint', endpoint!, "SELECT 'emulated' AS answer"]);
+      expect(query.code).toBe(0);
+      expect(query.stdout).toBe('answer\n--------\nemulated\n(1 row)\n');
     } finally {
       process.kill(-child.pid!, 'SIGINT');
     }

@@ -54,19 +54,11 @@ export interface LocalWarehouse {
   stop(): Promise<void>;
 }
 
-export async function startLocalWarehouse(options: WarehouseOptions): Promise<LocalWarehouse> {
-  const emulator = await startEmulator({
-    engine: options.engine,
-    databaseUrl: options.databaseUrl,
-    dataDir: options.warehouseDir,
-    buckets: options.bucketDir ? { [OFFLINE_BUCKET]: options.bucketDir } : undefined,
-    host: '127.0.0.1',
-    port: options.port ?? 0,
-    database: OFFLINE_DATABASE,
-  });
-  const client = new RedshiftDataClient({ endpoint: emulator.endpoint, region: OFFLINE_REGION, credentials: OFFLINE_CREDENTIALS });
+/** A Data API client on an emulator that is already running, e.g. `sparkify emulator`. `stop()` only closes the client. */
+export function connectToWarehouse(endpoint: string): LocalWarehouse {
+  const client = new RedshiftDataClient({ endpoint, region: OFFLINE_REGION, credentials: OFFLINE_CREDENTIALS });
   return {
-    endpoint: emulator.endpoint,
+    endpoint,
     client,
     async query(sql, parameters) {
       const statementId = await submitStatement(client, OFFLINE_TARGET, { name: 'sparkify-query', sqls: [sql], parameters });
@@ -81,6 +73,26 @@ export async function startLocalWarehouse(options: WarehouseOptions): Promise<Lo
     },
     async stop() {
       client.destroy();
+    },
+  };
+}
+
+/** Starts the emulator in-process and connects to it; `stop()` closes both. */
+export async function startLocalWarehouse(options: WarehouseOptions): Promise<LocalWarehouse> {
+  const emulator = await startEmulator({
+    engine: options.engine,
+    databaseUrl: options.databaseUrl,
+    dataDir: options.warehouseDir,
+    buckets: options.bucketDir ? { [OFFLINE_BUCKET]: options.bucketDir } : undefined,
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    database: OFFLINE_DATABASE,
+  });
+  const connection = connectToWarehouse(emulator.endpoint);
+  return {
+    ...connection,
+    async stop() {
+      await connection.stop();
       await emulator.stop();
     },
   };
