@@ -29,6 +29,8 @@ export interface CopyStatement {
   roundDecimals: boolean;
   /** NOLOAD: check every record, load none. */
   noLoad: boolean;
+  /** STATUPDATE ON (true), OFF (false), or left to Redshift's default (undefined): analyze a table that was empty. */
+  statUpdate?: boolean;
 }
 
 /** Redshift's ceiling for MAXERROR. */
@@ -36,7 +38,7 @@ export const MAX_MAXERROR = 100_000;
 
 /** Accepted for compatibility and ignored: they only concern authorisation, location or statistics (so does COMPROWS n). */
 const IGNORED_WITH_STRING = new Set(['iam_role', 'credentials', 'region', 'access_key_id', 'secret_access_key', 'session_token']);
-const IGNORED_WITH_OPTIONAL_WORD = new Set(['compupdate', 'statupdate']);
+const IGNORED_WITH_OPTIONAL_WORD = new Set(['compupdate']);
 /** Real Redshift options that this loader does not implement (or that Redshift forbids with JSON). */
 const UNSUPPORTED = new Set([
   'csv', 'delimiter', 'fixedwidth', 'avro', 'parquet', 'orc', 'shapefile', 'bzip2', 'lzop', 'zstd', 'explicit_ids', 'encoding', 'fillrecord', 'ignoreheader', 'ignoreblanklines', 'null',
@@ -89,6 +91,11 @@ export function parseCopyStatement(sql: string): CopyStatement {
       reader.next();
     } else if (IGNORED_WITH_OPTIONAL_WORD.has(option)) {
       if (reader.peekKind('word') && ['on', 'off', 'true', 'false', 'preset'].includes(reader.peek()!.value!)) reader.next();
+    } else if (option === 'statupdate') {
+      // STATUPDATE [ON | TRUE | OFF | FALSE]; a bare STATUPDATE means ON.
+      const value = reader.peekKind('word') ? reader.peek()!.value! : '';
+      if (['on', 'true', 'off', 'false'].includes(value)) reader.next();
+      statement.statUpdate = value !== 'off' && value !== 'false';
     } else if (option === 'format' || option === 'json') {
       if (option === 'format') {
         reader.acceptWord('as');

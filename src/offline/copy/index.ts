@@ -139,6 +139,7 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
     }
   }
 
+  const analyzeAfterLoad = statement.statUpdate ?? (await isEmpty(ctx.session, table));
   const sql = `COPY ${table.sqlName} (${table.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) FROM STDIN`;
   let rowsLoaded: number;
   try {
@@ -146,7 +147,15 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
   } catch (error) {
     throw stopReason ?? error;
   }
+  // Redshift updates statistics after loading an empty table (STATUPDATE's default). Without them
+  // PostgreSQL plans the star load's joins for an 8-row table: nested loops that take minutes.
+  if (analyzeAfterLoad && rowsLoaded > 0) await ctx.session.query(`ANALYZE ${table.sqlName}`);
   return { rowsLoaded, loadErrors };
+}
+
+async function isEmpty(session: EngineSession, table: TargetTable): Promise<boolean> {
+  const { rows } = await session.query(`SELECT 1 FROM ${table.sqlName} LIMIT 1`);
+  return rows.length === 0;
 }
 
 function formatOption(option: string, spec: string): TimeFormat {

@@ -45,10 +45,6 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     return (await ok(sql)).rows;
   }
 
-  /**
-   * Rows of a load-error query. The emulator writes a COPY's error rows just after the statement reaches
-   * its final status, so on the server engine a client can ask a moment too early: wait up to 5 s for some.
-   */
   it('loads the 8056 sample events with the jsonpaths file and epoch milliseconds', async () => {
     await ok(`CREATE TABLE staging_events (
       artist varchar(256), auth varchar(32), firstname varchar(64), gender varchar(1), iteminsession integer,
@@ -98,6 +94,19 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     await put('temp/rows.json', '{"id": 1} {"id": 2}');
     const result = await ok(`CREATE TABLE #stage (id integer); COPY #stage FROM 's3://${BUCKET}/temp/' FORMAT JSON 'auto'; SELECT sum(id) AS total FROM #stage`);
     expect(result.rows).toEqual([{ total: 3 }]);
+  });
+
+  it('updates statistics after loading an empty table, as STATUPDATE does by default, and not under STATUPDATE OFF', async () => {
+    await put('stats/rows.json', Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: i })).join('\n'));
+    const reltuples = async (table: string) =>
+      (await rows(`SELECT reltuples::int AS n FROM pg_class WHERE relname = '${table}'`))[0].n;
+    await ok('CREATE TABLE stats_default (id integer)');
+    await ok('CREATE TABLE stats_off (id integer)');
+    await ok(`COPY stats_default FROM 's3://${BUCKET}/stats/' FORMAT AS JSON 'auto'`);
+    await ok(`COPY stats_off FROM 's3://${BUCKET}/stats/' FORMAT AS JSON 'auto' STATUPDATE OFF`);
+    expect(await reltuples('stats_default')).toBe(300);
+    // PostgreSQL's -1: never analyzed.
+    expect(await reltuples('stats_off')).toBe(-1);
   });
 
   it('fails on a missing prefix with Redshift\'s message', async () => {

@@ -43,7 +43,11 @@ describe('parseCopyStatement', () => {
       source: { bucket: 'b-1', key: 'song_data/A' },
       json: { mode: 'auto', ignoreCase: true },
       maxError: 10, gzip: true, manifest: true, blanksAsNull: true, emptyAsNull: true, truncateColumns: true, acceptInvChars: '^',
+      statUpdate: false,
     });
+    expect(parseCopyStatement("COPY t FROM 's3://bkt/k' FORMAT JSON 'auto' STATUPDATE").statUpdate).toBe(true);
+    expect(parseCopyStatement("COPY t FROM 's3://bkt/k' FORMAT JSON 'auto' STATUPDATE ON").statUpdate).toBe(true);
+    expect(parseCopyStatement("COPY t FROM 's3://bkt/k' FORMAT JSON 'auto'").statUpdate).toBeUndefined();
     expect(parseCopyStatement("COPY t FROM 's3://bkt/k' IAM_ROLE default FORMAT JSON ACCEPTINVCHARS").acceptInvChars).toBe('?');
     expect(parseCopyStatement("COPY t FROM 's3://bkt/k' FORMAT JSON").json).toEqual({ mode: 'auto', ignoreCase: false });
     expect(parseCopyStatement("COPY t FROM 's3://bkt/k' NOLOAD ROUNDEC DATEFORMAT AS 'DD/MM/YYYY' FORMAT JSON")).toMatchObject({
