@@ -11,4 +11,6 @@ export default async function globalSetup(): Promise<void> {
   globalThis.sparkifyTestPostgresServer = server;
   // Test workers inherit the parent's environment.
   process.env[TEST_DATABASE_URL_VARIABLE] = server.url;
+  // The SDK's notice that Node 20 support ends in 2027 would repeat in every suite (the CLI silences it too).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
