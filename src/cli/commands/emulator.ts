@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator } from '../../offline/emulator';
 import { OFFLINE_BUCKET, OFFLINE_DATABASE, offlineClientEnvironment } from '../../offline/runner';
@@ -29,7 +28,6 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     return 0;
   }
   const engine = engineFlags(values, workspace.warehouse);
-  if (engine.warehouseDir) mkdirSync(engine.warehouseDir, { recursive: true });
   const emulator = await startEmulator({
     engine: engine.engine,
     databaseUrl: engine.databaseUrl,

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
 import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags } from '../args';
@@ -36,7 +36,6 @@ export async function runCommand(args: string[]): Promise<number> {
   const progress = values.json ? () => undefined : (line: string) => console.error(line);
   const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
 
-  if (engine.warehouseDir) mkdirSync(engine.warehouseDir, { recursive: true });
   progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
   const runner = await startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
   // Ctrl-C stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.

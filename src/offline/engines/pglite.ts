@@ -4,6 +4,7 @@
  * PGlite has one connection, so sessions take turns: `openSession()` waits for an exclusive lock,
  * the way statements queue on a busy cluster.
  */
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describeFields, TypeNames } from './cells';
@@ -47,8 +48,9 @@ export class PgliteEngine implements Engine {
     worker.on('error', (error) => this.failPending(error));
   }
 
-  /** `dataDir` keeps the warehouse between runs; without it the warehouse lives in memory. */
+  /** `dataDir` keeps the warehouse between runs (created if missing); without it the warehouse lives in memory. */
   static async create(options: { dataDir?: string } = {}): Promise<PgliteEngine> {
+    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
     const worker = startWorker({ dataDir: options.dataDir });
     const ready = await new Promise<PgliteReady>((resolve, reject) => {
       worker.once('error', reject);

@@ -22,8 +22,9 @@ describe('createEngine', () => {
     await expect(createEngine({ kind: 'mysql' as never })).rejects.toThrow('Unknown engine "mysql": expected pglite or postgres.');
   });
 
-  test('a PGlite data directory keeps the warehouse between runs', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'sparkify-pglite-'));
+  test('a PGlite data directory, created if missing, keeps the warehouse between runs', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'sparkify-pglite-'));
+    const dataDir = join(root, 'not', 'yet', 'there');
     try {
       const first = await createEngine({ kind: 'pglite', dataDir });
       await queryOnce(first, 'create table kept (x int)');
@@ -37,7 +38,7 @@ describe('createEngine', () => {
         await second.close();
       }
     } finally {
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
     }
   }, 180_000);
 });
