@@ -24,21 +24,24 @@ export class Metadata {
     return page('Databases', [this.databaseName], offset, pageSize, 'ListDatabases');
   }
 
-  async listSchemas(input: Json): Promise<Json> {
+  /** `borrowed`: an idle session's connection to read the catalogue on instead of opening one (see DataApi). */
+  async listSchemas(input: Json, borrowed?: EngineSession): Promise<Json> {
     this.checkDatabase(input);
     const { offset, pageSize } = paging(input, 'ListSchemas');
     const pattern = optionalString(input, 'SchemaPattern') ?? '%';
     const rows = await this.query(
+      borrowed,
       `select n.nspname::text from pg_catalog.pg_namespace n where n.nspname like $1 and ${HIDDEN_SCHEMAS} order by 1`,
       [pattern],
     );
     return page('Schemas', rows.map((row) => String(row[0])), offset, pageSize, 'ListSchemas');
   }
 
-  async listTables(input: Json): Promise<Json> {
+  async listTables(input: Json, borrowed?: EngineSession): Promise<Json> {
     this.checkDatabase(input);
     const { offset, pageSize } = paging(input, 'ListTables');
     const rows = await this.query(
+      borrowed,
       `select c.relname::text, n.nspname::text,
               case when n.nspname in ('pg_catalog', 'information_schema') then 'SYSTEM TABLE'
                    when c.relkind in ('v', 'm') then 'VIEW'
@@ -52,12 +55,13 @@ export class Metadata {
     return page('Tables', tables, offset, pageSize, 'ListTables');
   }
 
-  async describeTable(input: Json): Promise<Json> {
+  async describeTable(input: Json, borrowed?: EngineSession): Promise<Json> {
     this.checkDatabase(input);
     const schema = optionalString(input, 'Schema') ?? 'public';
     const table = optionalString(input, 'Table');
     const { offset, pageSize } = paging(input, 'DescribeTable');
     const rows = await this.query(
+      borrowed,
       `select column_name::text, udt_name::text, character_maximum_length, numeric_precision, numeric_scale,
               is_nullable = 'YES', column_default::text, table_name::text, table_schema::text
          from information_schema.columns
@@ -90,7 +94,8 @@ export class Metadata {
     }
   }
 
-  private async query(sql: string, params: unknown[]): Promise<unknown[][]> {
+  private async query(borrowed: EngineSession | undefined, sql: string, params: unknown[]): Promise<unknown[][]> {
+    if (borrowed) return (await borrowed.query(sql, params)).rows;
     const session: EngineSession = await this.engine.openSession();
     try {
       return (await session.query(sql, params)).rows;

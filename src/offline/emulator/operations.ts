@@ -11,6 +11,7 @@ import {
   requiredString,
   type Json,
 } from './input';
+import type { EngineSession } from '../engines';
 import type { Metadata } from './metadata';
 import { makeNextToken, readNextToken } from './paging';
 import { DataSession } from './sessions';
@@ -45,9 +46,9 @@ export class DataApi {
     CancelStatement: (input) => this.cancelStatement(input),
     ListStatements: (input) => this.listStatements(input),
     ListDatabases: (input) => this.metadata.listDatabases(input),
-    ListSchemas: (input) => this.metadata.listSchemas(input),
-    ListTables: (input) => this.metadata.listTables(input),
-    DescribeTable: (input) => this.metadata.describeTable(input),
+    ListSchemas: (input) => this.metadata.listSchemas(input, this.idleConnection()),
+    ListTables: (input) => this.metadata.listTables(input, this.idleConnection()),
+    DescribeTable: (input) => this.metadata.describeTable(input, this.idleConnection()),
   };
 
   constructor(
@@ -62,6 +63,20 @@ export class DataApi {
     await Promise.all(running.map((submission) => this.cancel(submission)));
     await Promise.all(running.map((submission) => submission.settled));
     await Promise.all([...this.sessions.values()].map((session) => session.end()));
+  }
+
+  /**
+   * On PGlite's one connection, an open Data API session holds the connection for as long as it is kept
+   * alive (up to 24 h). Catalogue reads then borrow it while it is idle rather than wait for it to end;
+   * they only read pg_catalog, so the session notices nothing.
+   */
+  private idleConnection(): EngineSession | undefined {
+    if (this.runner.engineKind !== 'pglite') return undefined;
+    for (const session of this.sessions.values()) {
+      const connection = session.idleEngineSession;
+      if (connection) return connection;
+    }
+    return undefined;
   }
 
   private async executeStatement(input: Json): Promise<Json> {

@@ -133,6 +133,10 @@ export class StatementRunner {
     private readonly databaseName: string,
   ) {}
 
+  get engineKind(): Engine['kind'] {
+    return this.engine.kind;
+  }
+
   /** Starts the submission in the background; SQL errors end as FAILED statements, never as rejections. */
   start(submission: Submission): void {
     void this.run(submission)

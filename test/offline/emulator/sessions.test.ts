@@ -1,4 +1,6 @@
-import { DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, type RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import {
+  DescribeStatementCommand, DescribeTableCommand, ExecuteStatementCommand, GetStatementResultCommand, ListTablesCommand, type RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
 import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
 
 const TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' };
@@ -55,5 +57,19 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
     await waitForStatement(client, opened.Id!);
     const described = await client.send(new DescribeStatementCommand({ Id: opened.Id }));
     expect(described.SessionId).toBe(opened.SessionId);
+  });
+
+  // Last: on PGlite the open session keeps the one connection until the emulator stops.
+  test('the catalogue answers while a session is open and idle', async () => {
+    const opened = await client.send(
+      new ExecuteStatementCommand({ ...TARGET, Sql: 'create table listed_in_session (x int)', SessionKeepAliveSeconds: 600 }),
+    );
+    expect((await waitForStatement(client, opened.Id!)).Status).toBe('FINISHED');
+    const { Tables } = await client.send(new ListTablesCommand({ ...TARGET, TablePattern: 'listed_in_session' }));
+    expect(Tables).toEqual([{ name: 'listed_in_session', schema: 'public', type: 'TABLE' }]);
+    const { ColumnList } = await client.send(new DescribeTableCommand({ ...TARGET, Table: 'listed_in_session' }));
+    expect(ColumnList?.map((column) => [column.name, column.typeName])).toEqual([['x', 'int4']]);
+    // The session itself carries on.
+    expect((await inSession(opened.SessionId!, 'insert into listed_in_session values (1)')).ResultRows).toBe(1);
   });
 });
