@@ -187,7 +187,7 @@ export class DataApi {
       QueryString: statement.queryString,
       HasResultSet: isTop ? hasResultSet(submission) : statement.hasResultSet,
       ResultRows: isTop ? submission.resultRows : statement.resultRows,
-      ResultSize: statement.result ? resultSize(statement.result.rows) : 0,
+      ResultSize: isTop ? submission.units.reduce((sum, unit) => sum + unitResultSize(unit), 0) : unitResultSize(statement),
       RedshiftPid: submission.redshiftPid,
       RedshiftQueryId: isTop && submission.isBatch ? 0 : statement.redshiftQueryId,
       Database: context.database,
@@ -316,6 +316,11 @@ function hasResultSet(submission: Submission): boolean {
   return submission.units.some((unit) => unit.hasResultSet);
 }
 
+/** A batch parent's ResultSize is the sum over its sub-statements, as its ResultRows is. */
+function unitResultSize(unit: Statement): number {
+  return unit.result ? resultSize(unit.result.rows) : 0;
+}
+
 function describeSubStatement(unit: Statement): Json {
   return {
     Id: unit.id,
@@ -327,7 +332,7 @@ function describeSubStatement(unit: Statement): Json {
     QueryString: unit.queryString,
     HasResultSet: unit.hasResultSet,
     ResultRows: unit.resultRows,
-    ResultSize: unit.result ? resultSize(unit.result.rows) : 0,
+    ResultSize: unitResultSize(unit),
     RedshiftQueryId: unit.redshiftQueryId,
   };
 }

@@ -152,6 +152,9 @@ describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
       [`${Id}:3`, 'FINISHED', 1, false],
       [`${Id}:4`, 'FINISHED', 3, true],
     ]);
+    // The parent's ResultSize, like its ResultRows, sums its sub-statements'.
+    expect(done.SubStatements![3].ResultSize).toBeGreaterThan(0);
+    expect(done.ResultSize).toBe(done.SubStatements!.reduce((sum, sub) => sum + sub.ResultSize!, 0));
     const sub = await describeStatement(`${Id}:2`);
     expect(sub).toMatchObject({ Id: `${Id}:2`, Status: 'FINISHED', QueryString: 'insert into batch_ok values (1), (2)', ResultRows: 2 });
     const result = await client.send(new GetStatementResultCommand({ Id: `${Id}:4` }));
