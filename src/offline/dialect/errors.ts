@@ -1,4 +1,5 @@
 /** Redshift's error wording: SqlError for statements the dialect itself rejects, and the engine-error mapping. */
+import { createHash } from 'node:crypto';
 
 /** A statement Redshift would reject. The message is Redshift's wording, without the "ERROR: " prefix. */
 export class SqlError extends Error {
@@ -8,12 +9,20 @@ export class SqlError extends Error {
   }
 }
 
+/** PostgreSQL's longest identifier, in bytes. */
+const MAX_NAME_BYTES = 63;
+
 /**
  * Name of the CHECK constraint that makes a VARCHAR(n) column count bytes, as Redshift does. The length is
- * in the name so that a violation can be reported with Redshift's text; PostgreSQL cuts names at 63 bytes.
+ * in the name so that a violation can be reported with Redshift's text. A name over PostgreSQL's 63 bytes
+ * is cut and ends with a hash of the column name, so two long column names that start alike still get
+ * different constraints (a table's constraint names must differ).
  */
 export function varcharBytesConstraintName(bytes: number, column: string): string {
-  return truncateUtf8(`varchar${bytes}_bytes_${column}`, 63);
+  const name = `varchar${bytes}_bytes_${column}`;
+  if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
+  const hash = createHash('sha256').update(column).digest('hex').slice(0, 8);
+  return `${truncateUtf8(name, MAX_NAME_BYTES - hash.length - 1)}_${hash}`;
 }
 
 const VARCHAR_BYTES_VIOLATION = /violates check constraint "varchar(\d+)_bytes_/;

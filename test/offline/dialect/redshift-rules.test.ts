@@ -103,6 +103,12 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     const overTextLimit = await sql(`INSERT INTO names (doc) VALUES ('${'ü'.repeat(129)}')`); // 129 characters, 258 bytes
     expect(overTextLimit).toMatchObject({ status: 'FAILED', error: 'ERROR: value too long for type character varying(256)' });
     await ok(`INSERT INTO names (big) VALUES ('${'x'.repeat(70000 / 2)}')`);
+
+    // Column names alike in their first 48 bytes (constraint names stop at 63) still get a byte check each.
+    const longName = (n: number) => `column_name_long_enough_to_share_its_first_48_bytes_${n}`;
+    await ok(`CREATE TABLE long_names (${longName(1)} VARCHAR(3), ${longName(2)} VARCHAR(3))`);
+    const tooLong = await sql(`INSERT INTO long_names (${longName(2)}) VALUES ('€€')`);
+    expect(tooLong).toMatchObject({ status: 'FAILED', error: 'ERROR: value too long for type character varying(3)' });
   });
 
   it('ALTER COLUMN … TYPE VARCHAR(n) widens the byte limit', async () => {
