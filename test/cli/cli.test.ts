@@ -154,4 +154,43 @@ describe('sparkify CLI', () => {
     expect(await exited).toBe(0);
     expect(stdout).toContain('Stopped.');
   }, SLOW);
+
+  test('a second stop signal while the emulator closes its warehouse does not kill it half-way', async () => {
+    // `kill <group>` or a second Ctrl-C: the process gets a signal again while PGlite writes its data
+    // directory; dying then can leave a directory that no longer opens.
+    const warehouseDir = path.join(cwd, 'double-signal-warehouse');
+    const child = spawn(BIN, ['emulator', '--port', '0', '--data-dir', warehouseDir], { cwd });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const printed = (text: string) => new Promise<void>((resolve, reject) => {
+      const check = () => stdout.includes(text) && resolve();
+      check();
+      child.stdout.on('data', check);
+      child.on('close', () => reject(new Error(`emulator exited before printing ${JSON.stringify(text)}: ${stdout}`)));
+    });
+    await printed('Press Ctrl-C');
+    const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1];
+    // Enough written that closing the warehouse takes a moment.
+    const write = await sparkify(cwd, ['query', '--endpoint', endpoint, 'CREATE TABLE filler AS SELECT g AS n, md5(g::text) AS s FROM generate_series(1, 200000) AS g']);
+    expect(write.code).toBe(0);
+
+    // Signal the CLI process itself (the shim's child), as a process group signal reaches it.
+    const { stdout: cliPid } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      const pgrep = spawn('pgrep', ['-P', String(child.pid)]);
+      let out = '';
+      pgrep.stdout.on('data', (chunk) => (out += chunk));
+      pgrep.on('close', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error('no CLI child process'))));
+    });
+    const pid = Number(cliPid.trim().split('\n')[0]);
+    process.kill(pid, 'SIGTERM');
+    await printed('Stopping the emulator');
+    process.kill(pid, 'SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('Stopped.');
+
+    const reopened = await sparkify(cwd, ['query', '--data-dir', warehouseDir, 'SELECT COUNT(*) AS n FROM filler']);
+    expect(reopened.stderr).toBe('');
+    expect(reopened.stdout).toBe('     n\n------\n200000\n(1 row)\n');
+  }, SLOW);
 });

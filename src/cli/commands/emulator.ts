@@ -2,6 +2,7 @@ import path from 'node:path';
 import { startEmulator } from '../../offline/emulator';
 import { OFFLINE_BUCKET, OFFLINE_DATABASE, offlineClientEnvironment } from '../../offline/runner';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags, port } from '../args';
+import { onStopSignal } from '../stop-signals';
 import { workspace } from '../workspace';
 
 export const DEFAULT_EMULATOR_PORT = 5439;
@@ -43,13 +44,16 @@ export async function emulatorCommand(args: string[]): Promise<number> {
   console.log(`Point a Data API client at it (dummy credentials; the emulator ignores signatures):\n${exports.join('\n')}`);
   console.log('Press Ctrl-C to stop.');
 
+  let release!: () => void;
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    release = onStopSignal(() => resolve(), () => console.log('Still stopping: waiting for the warehouse to close…'));
   });
-  console.log('Stopping the emulator…');
-  await emulator.stop();
-  console.log('Stopped.');
-  return 0;
+  try {
+    console.log('Stopping the emulator…');
+    await emulator.stop();
+    console.log('Stopped.');
+    return 0;
+  } finally {
+    release();
+  }
 }

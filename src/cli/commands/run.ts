@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
 import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags } from '../args';
+import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
 export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON]
@@ -38,16 +39,17 @@ export async function runCommand(args: string[]): Promise<number> {
 
   progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
   const runner = await startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
-  // Ctrl-C stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.
+  // Ctrl-C (or SIGTERM) stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.
   const interrupt = new AbortController();
-  const onInterrupt = () => {
+  let stoppedBy: StopSignal | undefined;
+  const release = onStopSignal((signal) => {
+    stoppedBy = signal;
     console.error('Interrupted: stopping the run and the warehouse…');
     interrupt.abort();
-  };
-  process.once('SIGINT', onInterrupt);
+  }, () => console.error('Still stopping: waiting for the warehouse to close…'));
   try {
     const outcome = await runner.run(input, interrupt.signal);
-    if (interrupt.signal.aborted) return 130;
+    if (stoppedBy) return STOPPED_EXIT_CODE[stoppedBy];
     if (!outcome.succeeded) {
       const { state, error, cause } = outcome.failure;
       console.error(`Run failed in state ${state}: ${error}: ${cause}`);
@@ -64,8 +66,8 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
     await runner.stop();
+    release();
   }
 }
 
