@@ -101,6 +101,8 @@ describe('sparkify CLI', () => {
     [['run', '--bogus'], "Unknown option '--bogus'"],
     [['run', '--engine', 'oracle'], '--engine must be pglite or postgres, got "oracle"'],
     [['run', '--input', '{not json'], '--input is not JSON'],
+    [['run', '--input', 'null'], '--input must be a JSON object'],
+    [['run', '--input', '["2018-11-01"]'], '--input must be a JSON object'],
     [['query'], 'sparkify query takes exactly one SQL statement'],
     [['query', '--endpoint', 'localhost', 'SELECT 1'], '--endpoint must be an http(s) URL'],
     [['generate', '--out', 'x', '--songs', 'many'], '--songs must be a whole number of at least 1, got "many"'],

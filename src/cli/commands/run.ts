@@ -71,11 +71,17 @@ export async function runCommand(args: string[]): Promise<number> {
   }
 }
 
-function parseInput(text: string | undefined): unknown {
+/** The execution input: a JSON object, as the state machine's first state expects ({} = the nightly load). */
+function parseInput(text: string | undefined): object {
   if (text === undefined) return {};
+  let input: unknown;
   try {
-    return JSON.parse(text);
+    input = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--input is not JSON: ${(error as Error).message}`);
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new UsageError(`--input must be a JSON object such as {} or {"window": {"start": …, "end": …}}, got ${text}`);
+  }
+  return input;
 }
