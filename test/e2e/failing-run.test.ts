@@ -34,6 +34,11 @@ describe('a failing offline run', () => {
       expect.stringMatching(/NotifyFailure: notification not sent offline \(SNS\): Sparkify ETL run failed/),
       expect.stringMatching(/execution failed with StatementFailed: /),
     ]));
+    // The notification shows in its place: after the state starts, not before the failure it reports.
+    const at = (pattern: RegExp) => progress.findIndex((line) => pattern.test(line));
+    expect(at(/StageData: error caught/)).toBeLessThan(at(/NotifyFailure: started$/));
+    expect(at(/NotifyFailure: started$/)).toBeLessThan(at(/NotifyFailure: notification not sent offline/));
+    expect(progress.some((line) => /NotifyFailure: done$/.test(line))).toBe(false);
   });
 
   test('bad execution input fails at the first stage with the field named', async () => {

@@ -52,6 +52,8 @@ export class ProgressReporter {
   /** States whose error was just caught: their exit carries no result worth a line. */
   private readonly caught = new Set<string>();
   private readonly taskResults = new Map<string, { functionKey: string; result: unknown }>();
+  /** What a Task that is not a Lambda did, shown as its exit line. */
+  private readonly taskNotes = new Map<string, string>();
   /** Failures in order; a retry takes its state's failure back off. */
   private readonly failures: StateFailure[] = [];
 
@@ -66,9 +68,12 @@ export class ProgressReporter {
     this.taskResults.set(state, { functionKey, result });
   }
 
-  /** Any line the runner itself wants shown, stamped like the rest. */
-  note(text: string): void {
-    this.line(text);
+  /**
+   * A line about a Task the runner stands in for (the SNS publish), shown when the event log reaches the
+   * Task's exit: the handler runs before the log's own lines for that state are read.
+   */
+  recordTaskNote(state: string, text: string): void {
+    this.taskNotes.set(state, text);
   }
 
   get rootFailure(): StateFailure | undefined {
@@ -113,6 +118,8 @@ export class ProgressReporter {
   }
 
   private describeResult(state: string): string {
+    const note = this.taskNotes.get(state);
+    if (note !== undefined) return note;
     const { functionKey, result } = this.taskResults.get(state) ?? {};
     if (!isStatementProgress(result)) return 'done';
     const { stage, statementId, status, resultRows, waitSeconds } = result;

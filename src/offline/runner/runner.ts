@@ -120,7 +120,7 @@ async function runOnce(
       if (target.kind === 'sns-publish') {
         // The failure notification: offline there is no topic, so it is shown instead.
         const { Subject, Message } = (taskInput ?? {}) as { Subject?: unknown; Message?: unknown };
-        progress.note(`${state}: notification not sent offline (SNS): ${String(Subject)}, ${String(Message).length} characters`);
+        progress.recordTaskNote(state, `notification not sent offline (SNS): ${String(Subject)}, ${String(Message).length} characters`);
         return { MessageId: randomUUID() };
       }
       const result = await invokeLambda(handlers.get(state)!, target.functionKey, taskInput);
