@@ -1,0 +1,50 @@
+/**
+ * A load that COPYs cleanly but whose star schema fails the quality checks: the run fails at
+ * ReportResults through the ASL's Catch, naming each failed check.
+ */
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
+import { SAMPLE } from './sample-run';
+
+describe('a run whose star schema fails the quality checks', () => {
+  let tmp: string;
+  let runner: OfflineRunner;
+  const progress: string[] = [];
+
+  beforeAll(async () => {
+    // The sample's songs, and one day of events with no NextSong: users fill, songplays and time stay empty.
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-quality-'));
+    const bucket = path.join(tmp, 'bucket');
+    await cp(path.join(SAMPLE, 'song_data'), path.join(bucket, 'song_data'), { recursive: true });
+    await cp(path.join(SAMPLE, 'log_json_path.json'), path.join(bucket, 'log_json_path.json'));
+    await mkdir(path.join(bucket, 'log_data/2018/11'), { recursive: true });
+    await writeFile(path.join(bucket, 'log_data/2018/11/2018-11-30-events.json'), JSON.stringify({
+      artist: null, auth: 'Logged In', firstName: 'Ann', gender: 'F', itemInSession: 0, lastName: 'Lee', length: null,
+      level: 'free', location: 'Town', method: 'GET', page: 'Home', registration: 1540919166796.0, sessionId: 1, song: null,
+      status: 200, ts: 1543607664796, userAgent: 'x', userId: '5',
+    }));
+    runner = await startOfflineRunner({ bucketDir: bucket, onProgress: (line) => progress.push(line) });
+  });
+  afterAll(async () => {
+    await runner?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('fails at ReportResults with QualityCheckFailed naming each failed check, after notifying', async () => {
+    const outcome = await runner.run({});
+    expect(outcome).toMatchObject({ succeeded: false, failure: { state: 'ReportResults', error: 'QualityCheckFailed' } });
+    if (outcome.succeeded) return;
+    expect(outcome.failure.cause).toBe('Quality checks failed: songplays_not_empty (the table is empty), time_not_empty (the table is empty)');
+    // The Fail state ends the execution with the caught error, as on AWS.
+    expect(outcome.executionError).toMatch(/^QualityCheckFailed: /);
+    expect(progress).toEqual(expect.arrayContaining([
+      expect.stringMatching(/ReportResults: error caught, continuing at NotifyFailure$/),
+      expect.stringMatching(/NotifyFailure: notification not sent offline \(SNS\): Sparkify ETL run failed/),
+      expect.stringMatching(/execution failed with QualityCheckFailed: Quality checks failed: songplays_not_empty/),
+    ]));
+    // The staged data itself was fine: the one user is loaded.
+    expect((await runner.warehouse.query('SELECT user_id, level FROM users')).rows).toEqual([{ user_id: 5, level: 'free' }]);
+  });
+});
