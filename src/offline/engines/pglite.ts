@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describeFields, TypeNames } from './cells';
+import { lockDataDir } from './data-dir-lock';
 import type { Engine, EngineSession, QueryOutcome } from './engine';
 import { ExclusiveLock } from './exclusive-lock';
 import type { PgliteReady, PgliteReply, PgliteRequest, PgliteWorkerData, RawResult } from './pglite-worker';
@@ -36,6 +37,7 @@ export class PgliteEngine implements Engine {
   private constructor(
     private readonly worker: Worker,
     readonly backendPid: number,
+    private readonly unlockDataDir: () => Promise<void>,
   ) {
     worker.on('message', (reply: PgliteReply) => {
       const waiter = this.pending.get(reply.id);
@@ -50,7 +52,11 @@ export class PgliteEngine implements Engine {
 
   /** `dataDir` keeps the warehouse between runs (created if missing); without it the warehouse lives in memory. */
   static async create(options: { dataDir?: string } = {}): Promise<PgliteEngine> {
-    if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+    let unlockDataDir = async (): Promise<void> => undefined;
+    if (options.dataDir) {
+      await mkdir(options.dataDir, { recursive: true });
+      unlockDataDir = await lockDataDir(options.dataDir);
+    }
     const worker = startWorker({ dataDir: options.dataDir });
     const ready = await new Promise<PgliteReady>((resolve, reject) => {
       worker.once('error', reject);
@@ -60,9 +66,10 @@ export class PgliteEngine implements Engine {
       });
     }).catch(async (error: unknown) => {
       await worker.terminate();
+      await unlockDataDir();
       throw error;
     });
-    const engine = new PgliteEngine(worker, ready.pid);
+    const engine = new PgliteEngine(worker, ready.pid, unlockDataDir);
     await engine.typeNames.load(async (sql) => engine.query(sql, []));
     return engine;
   }
@@ -74,8 +81,12 @@ export class PgliteEngine implements Engine {
 
   async close(): Promise<void> {
     await this.lock.acquire();
-    if (!this.exitError) await this.request({ op: 'close' });
-    await this.worker.terminate();
+    try {
+      if (!this.exitError) await this.request({ op: 'close' });
+      await this.worker.terminate();
+    } finally {
+      await this.unlockDataDir();
+    }
   }
 
   /** @internal for PgliteSession, which holds the lock */

@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine } from '../../../src/offline/engines';
@@ -22,15 +23,21 @@ describe('createEngine', () => {
     await expect(createEngine({ kind: 'mysql' as never })).rejects.toThrow('Unknown engine "mysql": expected pglite or postgres.');
   });
 
-  test('a PGlite data directory, created if missing, keeps the warehouse between runs', async () => {
+  test('a PGlite data directory, created if missing, keeps the warehouse between runs, one engine at a time', async () => {
     const root = await mkdtemp(join(tmpdir(), 'sparkify-pglite-'));
     const dataDir = join(root, 'not', 'yet', 'there');
     try {
       const first = await createEngine({ kind: 'pglite', dataDir });
       await queryOnce(first, 'create table kept (x int)');
       await queryOnce(first, 'insert into kept values (1), (2)');
+      // A second engine on an open directory would lose one of the two engines' writes: refused.
+      await expect(createEngine({ kind: 'pglite', dataDir })).rejects.toThrow(
+        `The PGlite warehouse in ${dataDir} is already open in process ${process.pid} (this one).`,
+      );
       await first.close();
 
+      // A lock left by a process that has ended (killed before it could close) is taken over.
+      await writeFile(`${dataDir}.lock`, `${spawnSync('true').pid}\n`);
       const second = await createEngine({ kind: 'pglite', dataDir });
       try {
         expect((await queryOnce(second, 'select count(*) from kept')).rows).toEqual([[2]]);
