@@ -118,6 +118,17 @@ describe.each(ENGINE_KINDS)('star schema SQL on %s', (kind) => {
     expect(after[2].songplay_id).not.toBe(december.songplay_id);
   });
 
+  test("reloading an earlier window keeps each user's current level, from the latest staged event", async () => {
+    // User 10 played free in November and paid on New Year's Eve; a November reload must not make them free again.
+    const progress = await runStage(emulator.client, 'loadStar', { window: { start: '2018-11-01T00:00:00Z', end: '2018-12-01T00:00:00Z' } });
+    expect(progress.status).toBe('FINISHED');
+    expect(await rows(emulator.client, 'SELECT user_id, last_name, level FROM users ORDER BY user_id')).toEqual([
+      { user_id: 10, last_name: 'Doe', level: 'paid' },
+      { user_id: 11, last_name: 'Newname', level: 'free' },
+      { user_id: 12, last_name: 'Doe', level: 'free' },
+    ]);
+  });
+
   test('quality checks pass on a good load and report the row counts', async () => {
     const checks = await runStage(emulator.client, 'checkQuality');
     const report = await readRunReport(emulator.client, checks.statementId);
