@@ -8,9 +8,12 @@ export type Field =
   | { isNull: true }
   | { booleanValue: boolean }
   | { longValue: number }
-  | { doubleValue: number }
+  | { doubleValue: number | NonFiniteDouble }
   | { stringValue: string }
   | { blobValue: string };
+
+/** awsJson sends the doubles JSON has no literal for as these strings; the SDKs read them back. */
+type NonFiniteDouble = 'NaN' | 'Infinity' | '-Infinity';
 
 const LONG_TYPES = new Set(['int2', 'int4', 'int8', 'oid']);
 const DOUBLE_TYPES = new Set(['float4', 'float8']);
@@ -29,7 +32,7 @@ export function toField(cell: Cell, typeName: string): Field {
   if (cell instanceof Uint8Array) return { blobValue: Buffer.from(cell).toString('base64') };
   if (typeof cell === 'number') {
     if (LONG_TYPES.has(typeName)) return { longValue: cell };
-    if (DOUBLE_TYPES.has(typeName)) return { doubleValue: cell };
+    if (DOUBLE_TYPES.has(typeName)) return { doubleValue: Number.isFinite(cell) ? cell : (String(cell) as NonFiniteDouble) };
     return { stringValue: String(cell) };
   }
   return { stringValue: cell };

@@ -61,6 +61,10 @@ describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
     ]);
     expect(page.ColumnMetadata![1]).toMatchObject({ label: 'medium', isSigned: true, precision: 10, scale: 0, nullable: 1 });
     expect(page.ColumnMetadata![7]).toMatchObject({ isCaseSensitive: true, isSigned: false });
+
+    // JSON has no NaN or Infinity: awsJson sends them as strings, which the SDK turns back into numbers.
+    const special = await runSql(client, "select 'NaN'::float8 as a, 'Infinity'::float8 as b, '-Infinity'::real as c");
+    expect(special.records).toEqual([[{ doubleValue: NaN }, { doubleValue: Infinity }, { doubleValue: -Infinity }]]);
   });
 
   test('binds named parameters as text; "null" is the string, not NULL', async () => {
