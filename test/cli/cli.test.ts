@@ -29,6 +29,16 @@ function sparkify(cwd: string, args: string[]): Promise<Finished> {
   });
 }
 
+/** The node process bin/sparkify started: the shim's only child. */
+function cliProcessOf(shimPid: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const pgrep = spawn('pgrep', ['-P', String(shimPid)]);
+    let out = '';
+    pgrep.stdout.on('data', (chunk) => (out += chunk));
+    pgrep.on('close', (code) => (code === 0 ? resolve(Number(out.trim().split('\n')[0])) : reject(new Error(`no child of ${shimPid}`))));
+  });
+}
+
 describe('sparkify CLI', () => {
   let cwd: string;
 
@@ -178,13 +188,7 @@ describe('sparkify CLI', () => {
     expect(write.code).toBe(0);
 
     // Signal the CLI process itself (the shim's child), as a process group signal reaches it.
-    const { stdout: cliPid } = await new Promise<{ stdout: string }>((resolve, reject) => {
-      const pgrep = spawn('pgrep', ['-P', String(child.pid)]);
-      let out = '';
-      pgrep.stdout.on('data', (chunk) => (out += chunk));
-      pgrep.on('close', (code) => (code === 0 ? resolve({ stdout: out }) : reject(new Error('no CLI child process'))));
-    });
-    const pid = Number(cliPid.trim().split('\n')[0]);
+    const pid = await cliProcessOf(child.pid!);
     process.kill(pid, 'SIGTERM');
     await printed('Stopping the emulator');
     process.kill(pid, 'SIGTERM');
@@ -194,5 +198,25 @@ describe('sparkify CLI', () => {
     const reopened = await sparkify(cwd, ['query', '--data-dir', warehouseDir, 'SELECT COUNT(*) AS n FROM filler']);
     expect(reopened.stderr).toBe('');
     expect(reopened.stdout).toBe('     n\n------\n200000\n(1 row)\n');
+  }, SLOW);
+
+  test('SIGTERM stops a run between states and closes the warehouse: exit 143, the warehouse still opens', async () => {
+    const warehouseDir = path.join(cwd, 'sigterm-warehouse');
+    const child = spawn(BIN, ['run', '--data', SAMPLE, '--data-dir', warehouseDir], { cwd });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const stagingStarted = new Promise<void>((resolve) => child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      if (stderr.includes('StageData: started')) resolve();
+    }));
+    await stagingStarted;
+    process.kill(await cliProcessOf(child.pid!), 'SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('Interrupted: stopping the run and the warehouse');
+    expect(stderr).not.toContain('LoadStar: started');
+
+    const reopened = await sparkify(cwd, ['query', '--data-dir', warehouseDir, 'SELECT COUNT(*) AS n FROM songplays']);
+    expect(reopened.stderr).toBe('');
+    expect(reopened.code).toBe(0);
   }, SLOW);
 });
