@@ -6,7 +6,10 @@
  */
 import { z } from 'zod';
 
-const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a zone, e.g. 2018-11-01T00:00:00Z' });
+const isoTimestamp = z.iso.datetime({
+  offset: true,
+  error: (issue) => (issue.input === undefined ? 'is missing' : 'must be an ISO 8601 timestamp with a zone, e.g. 2018-11-01T00:00:00Z'),
+});
 
 export const runInputSchema = z.strictObject({
   window: z.strictObject({ start: isoTimestamp, end: isoTimestamp })

@@ -82,6 +82,7 @@ describe('run input', () => {
   test.each([
     [{ run: { window: { start: 'yesterday', end: '2018-11-02T00:00:00Z' } } }, 'run.window.start: must be an ISO 8601 timestamp'],
     [{ run: { window: { start: '2018-11-02T00:00:00Z', end: '2018-11-01T00:00:00Z' } } }, 'run.window.end: start must be before end'],
+    [{ run: { window: { start: '2018-11-01T00:00:00Z' } } }, 'run.window.end: is missing'],
     [{ run: { windw: {} } }, 'run: Unrecognized key: "windw"'],
     [{ wait: 'yes' }, 'wait: Invalid input: expected boolean'],
   ])('rejects %j naming the field', (event, message) => {
