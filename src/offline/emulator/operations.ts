@@ -61,6 +61,10 @@ export class DataApi {
   async close(): Promise<void> {
     const running = [...this.submissions.values()].filter((submission) => !isTerminal(submission.top.status));
     await Promise.all(running.map((submission) => this.cancel(submission)));
+    // An idle session may hold PGlite's one connection, and a cancelled statement queued behind it only
+    // settles once it gets that connection: end idle sessions first, busy ones once their statement ends.
+    const idleFirst = [...this.sessions.values()].filter((session) => !session.busy);
+    await Promise.all(idleFirst.map((session) => session.end()));
     await Promise.all(running.map((submission) => submission.settled));
     await Promise.all([...this.sessions.values()].map((session) => session.end()));
   }

@@ -59,6 +59,21 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
     expect(described.SessionId).toBe(opened.SessionId);
   });
 
+  test('the emulator stops while a session is open and a statement waits for the engine', async () => {
+    const own = await startTestEmulator(kind);
+    let stopped = false;
+    try {
+      const opened = await own.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1', SessionKeepAliveSeconds: 600 }));
+      await waitForStatement(own.client, opened.Id!);
+      // On PGlite this one waits (PICKED) for the connection the idle session holds.
+      await own.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 2' }));
+    } finally {
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
+      await Promise.race([own.stop().then(() => (stopped = true)), timeout]);
+    }
+    expect(stopped).toBe(true);
+  });
+
   // Last: on PGlite the open session keeps the one connection until the emulator stops.
   test('the catalogue answers while a session is open and idle', async () => {
     const opened = await client.send(
