@@ -147,6 +147,7 @@ describe('sparkify CLI', () => {
       const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
       expect(endpoint).toBeDefined();
       expect(stdout).toContain('export AWS_ACCESS_KEY_ID=offline');
+      expect(stdout).toContain('No folder stands for S3 (--data DIR or --s3-root DIR)');
       const client = new RedshiftDataClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' }, maxAttempts: 1 });
       const { Id } = await client.send(new ExecuteStatementCommand({ ClusterIdentifier: 'sparkify-offline', Database: 'dev', DbUser: 'awsuser', Sql: 'SELECT 1' }));
       let status: string | undefined;

@@ -41,6 +41,9 @@ export async function emulatorCommand(args: string[]): Promise<number> {
   });
   const exports = Object.entries(offlineClientEnvironment(emulator.endpoint)).map(([name, value]) => `export ${name}=${value}`);
   console.log(`Redshift Data API emulator listening on ${emulator.endpoint} (engine ${engine.engine}${engine.warehouseDir ? `, data in ${engine.warehouseDir}` : ''})`);
+  if (!values.data && !values['s3-root']) {
+    console.log(`No folder stands for S3 (--data DIR or --s3-root DIR), so COPY finds no bucket: the stageEvents and stageSongs stages will fail.`);
+  }
   console.log(`Point a Data API client at it (dummy credentials; the emulator ignores signatures):\n${exports.join('\n')}`);
   console.log('Press Ctrl-C to stop.');
 
