@@ -63,7 +63,11 @@ export function parseCopyStatement(sql: string): CopyStatement {
   reader.expectWord('from');
   const sourceUrl = reader.expectString();
   const source = parseS3Url(sourceUrl);
-  if (!source) throw new CopyFailedError(`Invalid S3 URL '${sourceUrl}': expected s3://bucket/prefix`);
+  if (!source) {
+    throw new CopyFailedError(
+      `Invalid S3 URL '${sourceUrl}': expected s3://bucket/prefix, the bucket named with 3 to 63 lowercase letters, digits, dots or hyphens`,
+    );
+  }
 
   const statement: CopyStatement = {
     table, columns, source, manifest: false, json: { mode: 'auto', ignoreCase: false },

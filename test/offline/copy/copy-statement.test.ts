@@ -75,9 +75,12 @@ describe('parseCopyStatement', () => {
   });
 
   it('accepts only strict s3:// URLs', () => {
-    expect(failure("COPY t FROM 'http://bkt/k' FORMAT JSON")).toBe("Invalid S3 URL 'http://bkt/k': expected s3://bucket/prefix");
+    expect(failure("COPY t FROM 'http://bkt/k' FORMAT JSON")).toBe(
+      "Invalid S3 URL 'http://bkt/k': expected s3://bucket/prefix, the bucket named with 3 to 63 lowercase letters, digits, dots or hyphens",
+    );
     expect(failure("COPY t FROM 's3://bkt/../etc' FORMAT JSON")).toMatch(/Invalid S3 URL/);
     expect(failure("COPY t FROM 's3://Bad_Bucket/k' FORMAT JSON")).toMatch(/Invalid S3 URL/);
+    expect(failure("COPY t FROM 's3://b/k' FORMAT JSON")).toMatch(/bucket named with 3 to 63 lowercase letters/);
     expect(failure("COPY t FROM 's3://bkt/k FORMAT JSON")).toMatch(/unterminated quoted string/);
   });
 });
