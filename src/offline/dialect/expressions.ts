@@ -113,7 +113,7 @@ function rewriteCastType(tokens: Token[], i: number, to: number): Rewritten | un
 /** Keywords after which `#name` is a table name rather than the XOR operator `#`. */
 const BEFORE_TABLE_NAME = new Set([
   'table', 'from', 'join', 'into', 'update', 'using', 'truncate', 'exists', 'only', 'select', 'where',
-  'and', 'or', 'on', 'by', 'set', 'delete', 'drop', 'analyze', 'vacuum', 'lock', 'merge',
+  'and', 'or', 'on', 'by', 'set', 'delete', 'drop', 'analyze', 'vacuum', 'lock', 'merge', 'temp', 'temporary',
 ]);
 
 /** Redshift's `#name` is a session temporary table; PostgreSQL gets the quoted name "#name" (created TEMPORARY by the CREATE TABLE rule). */
@@ -121,14 +121,17 @@ function rewriteTempTableName(tokens: Token[], i: number, from: number, to: numb
   const name = tokens[i + 1];
   if (i + 1 >= to || name.kind !== 'word') return undefined;
   // Binary `#` needs a value on its left; after a keyword, an operator, '(' or ',' there is none.
-  const before = tokens[previousSignificant(tokens, i, from)];
+  const beforeIndex = previousSignificant(tokens, i, from);
+  const before = tokens[beforeIndex];
   const endsValue =
     before !== undefined &&
     (['number', 'string', 'quoted', 'param'].includes(before.kind) ||
       isPunct(before, ')') ||
       (before.kind === 'word' && !BEFORE_TABLE_NAME.has(before.value!)));
   if (endsValue) return undefined;
-  return { text: quoteIdentifier(`#${name.value}`), next: i + 2 };
+  // SELECT … INTO #name creates the table, which PostgreSQL must be told is temporary (INSERT INTO and MERGE INTO do not create one).
+  const createsTable = isWord(before, 'into') && !isWord(tokens[previousSignificant(tokens, beforeIndex, from)], 'insert', 'merge');
+  return { text: `${createsTable ? 'TEMPORARY ' : ''}${quoteIdentifier(`#${name.value}`)}`, next: i + 2 };
 }
 
 interface Call {

@@ -114,6 +114,9 @@ describe('translate: CREATE TABLE', () => {
       'INSERT INTO "#stage" SELECT a FROM "#stage" s JOIN t ON t.a = "#stage".a',
     );
     expect(pg('SELECT a # b FROM t')).toBe('SELECT a # b FROM t');
+    // SELECT … INTO creates its table: a #name one is temporary.
+    expect(pg('SELECT a INTO #picked FROM t')).toBe('SELECT a INTO TEMPORARY "#picked" FROM t');
+    expect(pg('SELECT a INTO TEMP #picked FROM t')).toBe('SELECT a INTO TEMP "#picked" FROM t');
   });
 
   it('strips attributes from CREATE TABLE … AS and rewrites its query', () => {
