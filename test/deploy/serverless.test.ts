@@ -89,7 +89,8 @@ describe('serverless package', () => {
     expect(submit.Resource['Fn::If'][1]).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:redshift:${AWS::Region}:${AWS::AccountId}:cluster:sparkify' });
 
     const follow = bySid('FollowOwnStatements');
-    expect(follow.Action).toEqual(['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult', 'redshift-data:CancelStatement']);
+    // Only what the handlers call: pollStatement describes, reportResults reads results; nothing cancels.
+    expect(follow.Action).toEqual(['redshift-data:DescribeStatement', 'redshift-data:GetStatementResult']);
     expect(follow.Condition.StringEquals['redshift-data:statement-owner-iam-userid']).toEqual({ 'Fn::Join': ['', ['$', '{aws:userid}']] });
 
     const credentials = bySid('TemporaryCredentialsForTheEtlUser');
