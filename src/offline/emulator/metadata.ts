@@ -24,7 +24,7 @@ export class Metadata {
     return page('Databases', [this.databaseName], offset, pageSize, 'ListDatabases');
   }
 
-  /** `borrowed`: an idle session's connection to read the catalogue on instead of opening one (see DataApi). */
+  /** `borrowed`: a Data API session's connection to read the catalogue on instead of opening one (see DataApi). */
   async listSchemas(input: Json, borrowed?: EngineSession): Promise<Json> {
     this.checkDatabase(input);
     const { offset, pageSize } = paging(input, 'ListSchemas');

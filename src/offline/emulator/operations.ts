@@ -46,9 +46,9 @@ export class DataApi {
     CancelStatement: (input) => this.cancelStatement(input),
     ListStatements: (input) => this.listStatements(input),
     ListDatabases: (input) => this.metadata.listDatabases(input),
-    ListSchemas: (input) => this.metadata.listSchemas(input, this.idleConnection()),
-    ListTables: (input) => this.metadata.listTables(input, this.idleConnection()),
-    DescribeTable: (input) => this.metadata.describeTable(input, this.idleConnection()),
+    ListSchemas: (input) => this.metadata.listSchemas(input, this.sessionConnection()),
+    ListTables: (input) => this.metadata.listTables(input, this.sessionConnection()),
+    DescribeTable: (input) => this.metadata.describeTable(input, this.sessionConnection()),
   };
 
   constructor(
@@ -71,13 +71,14 @@ export class DataApi {
 
   /**
    * On PGlite's one connection, an open Data API session holds the connection for as long as it is kept
-   * alive (up to 24 h). Catalogue reads then borrow it while it is idle rather than wait for it to end;
-   * they only read pg_catalog, so the session notices nothing.
+   * alive (up to 24 h). Catalogue reads then borrow it rather than wait for the session to end: they only
+   * read pg_catalog, and PGlite runs one request at a time, so at worst a read falls between two queries
+   * of the session's running statement.
    */
-  private idleConnection(): EngineSession | undefined {
+  private sessionConnection(): EngineSession | undefined {
     if (this.runner.engineKind !== 'pglite') return undefined;
     for (const session of this.sessions.values()) {
-      const connection = session.idleEngineSession;
+      const connection = session.heldEngineSession;
       if (connection) return connection;
     }
     return undefined;

@@ -33,9 +33,9 @@ export class DataSession {
     return this.engineSession;
   }
 
-  /** The engine session while no statement of this session runs (and it has one), else undefined. */
-  get idleEngineSession(): EngineSession | undefined {
-    return this.busy || this.ended ? undefined : this.engineSession;
+  /** The engine session it holds, if it has opened one and has not ended. */
+  get heldEngineSession(): EngineSession | undefined {
+    return this.ended ? undefined : this.engineSession;
   }
 
   /** A statement of the session has ended: the keep-alive clock starts again. */

@@ -75,7 +75,7 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
   });
 
   // Last: on PGlite the open session keeps the one connection until the emulator stops.
-  test('the catalogue answers while a session is open and idle', async () => {
+  test('the catalogue answers while a session is open, idle or running a statement', async () => {
     const opened = await client.send(
       new ExecuteStatementCommand({ ...TARGET, Sql: 'create table listed_in_session (x int)', SessionKeepAliveSeconds: 600 }),
     );
@@ -86,5 +86,10 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
     expect(ColumnList?.map((column) => [column.name, column.typeName])).toEqual([['x', 'int4']]);
     // The session itself carries on.
     expect((await inSession(opened.SessionId!, 'insert into listed_in_session values (1)')).ResultRows).toBe(1);
+
+    const { Id: sleeping } = await client.send(new ExecuteStatementCommand({ SessionId: opened.SessionId, Sql: 'select pg_sleep(1)' }));
+    const whileBusy = await client.send(new ListTablesCommand({ ...TARGET, TablePattern: 'listed_in_session' }));
+    expect(whileBusy.Tables).toHaveLength(1);
+    expect((await waitForStatement(client, sleeping!)).Status).toBe('FINISHED');
   });
 });
