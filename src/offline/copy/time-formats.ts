@@ -38,7 +38,8 @@ function fromEpoch(text: string, unitMs: number): string | null {
   const match = EPOCH_NUMBER.exec(text);
   if (!match) return null;
   const whole = Number(match[1]);
-  const fractionOfUnit = match[2] === undefined ? 0 : Number(`0.${match[2]}`);
+  // The fraction has the number's sign: -1.5 is minus one and a half, before 1970.
+  const fractionOfUnit = match[2] === undefined ? 0 : Number(`${match[1].startsWith('-') ? '-' : ''}0.${match[2]}`);
   const totalMicros = Math.round((whole + fractionOfUnit) * unitMs * 1000);
   const ms = Math.floor(totalMicros / 1000);
   return formatUtc(new Date(ms), totalMicros - ms * 1000);

@@ -148,6 +148,7 @@ describe('timestamps and dates', () => {
     const options = { timeFormat: timeFormat('epochsecs')! };
     expect(convert({ typeName: 'timestamp' }, 1542837407, options)).toBe('2018-11-21 21:56:47');
     expect(convert({ typeName: 'timestamp' }, 1542837407.25, options)).toBe('2018-11-21 21:56:47.25');
+    expect(convert({ typeName: 'timestamp' }, -1.5, options)).toBe('1969-12-31 23:59:58.5');
   });
 
   it("the default format is 'YYYY-MM-DD HH:MI:SS'", () => {
