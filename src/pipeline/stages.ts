@@ -2,7 +2,7 @@
 import type { PipelineConfig } from './config';
 import { copyValues, fillTemplate } from './copy-sql';
 import { starParameters, type RunInput } from './run-input';
-import { readSql, splitStatements } from './sql-files';
+import { readSql, readSqlStatements, splitStatements } from './sql-files';
 import type { Submission } from '../redshift/data-api';
 
 export const STAGES = ['createTables', 'stageEvents', 'stageSongs', 'loadStar', 'checkQuality'] as const;
@@ -24,7 +24,7 @@ export const STAR_FILES = ['star/songs.sql', 'star/artists.sql', 'star/users.sql
 /** The quality checks are sub-statement 1 of the checkQuality batch, the row counts sub-statement 2. */
 export const CHECK_FILES = ['checks/quality_checks.sql', 'checks/row_counts.sql'] as const;
 
-const statementsOf = (files: readonly string[]) => files.flatMap((file) => splitStatements(readSql(file)));
+const statementsOf = (files: readonly string[]) => files.flatMap((file) => readSqlStatements(file));
 
 export function stageSubmission(stage: Stage, config: PipelineConfig, run: RunInput): Submission {
   const name = `sparkify-${stage}`;
