@@ -61,6 +61,14 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
     const report = await handlers.reportResults({ statementId: checks.statementId }, testContext);
     expect(report.rowCounts).toEqual({ staging_events: 8056, staging_songs: 71, songplays: 6820, users: 97, songs: 71, artists: 69, time: 6813 });
     expect(report.songplaysMatched).toBe(1);
+    // Run by hand, checkQuality's outcome carries the verdict, as reportResults gives it.
+    expect(checks).toMatchObject({ stage: 'checkQuality', status: 'FINISHED', report });
+
+    // A failing check fails the waited stage itself, naming the check.
+    const { Id } = await emulator.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'INSERT INTO users SELECT * FROM users WHERE user_id = 10' }));
+    await waitForStatement(emulator.client, Id!);
+    await expect(handlers.checkQuality({ wait: true }, testContext))
+      .rejects.toMatchObject({ name: 'QualityCheckFailed', message: 'Quality checks failed: users_duplicate_keys (1 failing row)' });
 
     // A rerun gives the same counts.
     await handlers.loadStar({ wait: true }, testContext);
