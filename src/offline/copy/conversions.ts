@@ -145,11 +145,21 @@ function firstNonDigit(text: string): number {
 
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** The largest finite REAL; a DOUBLE PRECISION beyond Number.MAX_VALUE parses to Infinity. */
+const MAX_REAL = 3.4028234663852886e38;
+/** The smallest positive REAL (subnormal); below half of it a non-zero value rounds to 0. */
+const MIN_REAL = 1.401298464324817e-45;
+
 function toFloat(value: JsonValue, label: string): string {
   const text = scalarText(value).trim();
-  if (!DECIMAL_TEXT.test(text) && !/^[+-]?(nan|inf|infinity)$/i.test(text)) {
-    throw new FieldError(1208, `Invalid float number, Value '${text}', Type: ${label}`);
-  }
+  if (/^[+-]?(nan|inf|infinity)$/i.test(text)) return text;
+  if (!DECIMAL_TEXT.test(text)) throw new FieldError(1208, `Invalid float number, Value '${text}', Type: ${label}`);
+  // Checked here, as the engine's COPY would otherwise fail the whole load on this one value.
+  const magnitude = Math.abs(Number(text));
+  const isReal = label === 'Real';
+  const overflows = magnitude === Infinity || (isReal && magnitude > MAX_REAL);
+  const underflows = /[1-9]/.test(text.replace(/[eE].*$/, '')) && (magnitude === 0 || (isReal && magnitude < MIN_REAL / 2));
+  if (overflows || underflows) throw new FieldError(1208, `Value out of range, Value '${text}', Type: ${label}`);
   return text;
 }
 

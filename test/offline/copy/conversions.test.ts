@@ -81,6 +81,13 @@ describe('numeric, float and boolean columns', () => {
     expect(convert({ typeName: 'float8' }, 1540919166796.0)).toBe('1540919166796');
     expect(convert({ typeName: 'float8' }, '-35.5')).toBe('-35.5');
     expect(rejection({ typeName: 'float8' }, 'abc')).toMatchObject({ code: 1208 });
+    // Out of range: a rejected record, not an engine error that fails the whole COPY.
+    expect(rejection({ typeName: 'float8' }, '1e400')).toEqual({ code: 1208, message: "Value out of range, Value '1e400', Type: Double Precision", position: 0 });
+    expect(rejection({ typeName: 'float8' }, '-2.5e-400')).toMatchObject({ code: 1208 });
+    expect(rejection({ typeName: 'float4' }, 1e39)).toEqual({ code: 1208, message: "Value out of range, Value '1e+39', Type: Real", position: 0 });
+    expect(rejection({ typeName: 'float4' }, '1e-50')).toMatchObject({ code: 1208 });
+    expect(convert({ typeName: 'float4' }, 3.4e38)).toBe('3.4e+38');
+    expect(convert({ typeName: 'float8' }, '0.0e-400')).toBe('0.0e-400');
   });
 
   it('take booleans as JSON booleans or Redshift words', () => {
