@@ -96,6 +96,14 @@ function encodeLoadError(row: LoadErrorRow): string {
     String(row.queryId), String(row.userId), String(row.transactionId), String(row.sessionId),
     row.databaseName, String(row.tableId), utcTimestampText(row.startTime), row.fileName,
     String(row.lineNumber), row.columnName, row.columnType, row.columnLength, String(row.position),
-    row.rawLine, row.rawFieldValue, String(row.errorCode), row.errorMessage,
+    storable(row.rawLine, 1024), storable(row.rawFieldValue, 1024), String(row.errorCode), storable(row.errorMessage, 512),
   ]);
+}
+
+/**
+ * PostgreSQL text cannot hold NUL, and one unstorable value would lose every error row of the COPY: a NUL
+ * shows as JSON's escape for it, and the text is cut to its column's size again after that.
+ */
+function storable(text: string, maxChars: number): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\\u0000').slice(0, maxChars) : text;
 }

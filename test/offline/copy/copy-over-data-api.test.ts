@@ -246,6 +246,13 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       .toEqual([{ column_name: 'name', error_code: 1220, position: 1 }]);
     await ok(`COPY utf8 FROM 's3://${BUCKET}/utf8/' FORMAT AS JSON 'auto' ACCEPTINVCHARS AS '^'`);
     expect((await rows('SELECT name FROM utf8 ORDER BY name')).map((r) => r.name)).toEqual(['a^(b', 'ok']);
+
+    // PostgreSQL text cannot hold NUL: the value is rejected, and its error row still stored.
+    await put('nul/rows.json', '{"name": "a\\u0000b"}\n{"name": "ok"}');
+    await ok('CREATE TABLE nul_names (name varchar(10))');
+    expect((await ok(`COPY nul_names FROM 's3://${BUCKET}/nul/' FORMAT AS JSON 'auto' MAXERROR 1`)).resultRows).toBe(1);
+    expect(await rows(`SELECT line_number, err_code, raw_field_value FROM stl_load_errors WHERE filename = 's3://${BUCKET}/nul/rows.json'`))
+      .toEqual([{ line_number: 1, err_code: 1220, raw_field_value: 'a\\u0000b' }]);
   });
 
   it('maps nested jsonpaths, auto ignorecase and empty strings like Redshift', async () => {
