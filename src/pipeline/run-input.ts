@@ -29,9 +29,12 @@ export class InvalidInputError extends Error {
   override name = 'InvalidInput';
 }
 
-/** Parses with a schema; a bad input becomes an InvalidInputError naming every bad field. */
+/**
+ * Parses with a schema; a bad input becomes an InvalidInputError naming every bad field. No input at all
+ * is {}: `serverless invoke local -f <stage>` without -d passes an empty string.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input ?? {});
+  const result = schema.safeParse(input === undefined || input === null || input === '' ? {} : input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
   throw new InvalidInputError(`Invalid ${what}: ${problems.join('; ')}`);

@@ -70,6 +70,9 @@ describe('staging COPY SQL', () => {
 describe('run input', () => {
   test('{} is the default load: all time, a full refresh, and wait defaults to false', () => {
     expect(parseInput(stageEventSchema, {}, 'input')).toEqual({ run: {}, wait: false });
+    // No input at all, as `serverless invoke local -f <stage>` without -d gives it: an empty string.
+    expect(parseInput(stageEventSchema, '', 'input')).toEqual({ run: {}, wait: false });
+    expect(parseInput(stageEventSchema, undefined, 'input')).toEqual({ run: {}, wait: false });
     expect(starParameters({})).toEqual({ window_start: '1900-01-01 00:00:00', window_end: '3000-01-01 00:00:00', full_refresh: 'true' });
   });
 
