@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { splitStatementTokens, tokenize } from '../sql/tokenizer';
 
 function findSqlRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
@@ -35,50 +36,10 @@ export function readSqlStatements(relativePath: string): string[] {
 }
 
 /**
- * Splits SQL text into statements at top-level semicolons, leaving semicolons inside string literals,
- * quoted identifiers and comments alone. Comment-only pieces are dropped; each statement is trimmed and
- * returned without its final semicolon (the Data API takes one statement per entry).
+ * Splits SQL text into statements at top-level semicolons (never inside literals, quoted identifiers or
+ * comments). Comment-only pieces are dropped; each statement is returned without its final semicolon
+ * (the Data API takes one statement per entry).
  */
 export function splitStatements(sql: string): string[] {
-  const statements: string[] = [];
-  let current = '';
-  let hasCode = false;
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    const next = sql[i + 1];
-    if (ch === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      current += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      if (end === -1) throw new Error('Unterminated /* comment in SQL');
-      current += sql.slice(i, end + 2);
-      i = end + 2;
-    } else if (ch === "'" || ch === '"') {
-      let end = i + 1;
-      for (;;) {
-        end = sql.indexOf(ch, end);
-        if (end === -1) throw new Error(`Unterminated ${ch === "'" ? 'string literal' : 'quoted identifier'} in SQL`);
-        if (sql[end + 1] === ch) end += 2; // doubled quote escapes itself
-        else break;
-      }
-      current += sql.slice(i, end + 1);
-      hasCode = true;
-      i = end + 1;
-    } else if (ch === ';') {
-      if (hasCode) statements.push(current.trim());
-      current = '';
-      hasCode = false;
-      i += 1;
-    } else {
-      current += ch;
-      if (!/\s/.test(ch)) hasCode = true;
-      i += 1;
-    }
-  }
-  if (hasCode) statements.push(current.trim());
-  return statements;
+  return splitStatementTokens(tokenize(sql)).map((tokens) => tokens.map((token) => token.text).join(''));
 }

@@ -3,7 +3,7 @@
  * Options come in any order, as Redshift allows; anything the offline loader cannot honour is refused
  * with a clear message rather than silently ignored.
  */
-import { tokenize, type Token } from '../dialect/tokenizer';
+import { tokenize, type Token } from '../../sql/tokenizer';
 import { parseS3Url, type S3Location } from '../s3/s3-url';
 import { CopyFailedError } from './errors';
 

@@ -12,7 +12,7 @@
  */
 import { SqlError, varcharBytesConstraintName } from './errors';
 import { quoteIdentifier, rewriteRange } from './expressions';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import { isPunct, isSignificant, isWord, matchingParen, skipInsignificant, splitOnCommas, significantTexts, textOf } from './token-cursor';
 import { readTableName } from './table-name';
 import { unsupported } from './unsupported';

@@ -9,7 +9,7 @@
  */
 import { datePart, type DatePart } from './date-parts';
 import { SqlError } from './errors';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import {
   findTopLevelWord,
   isPunct,

@@ -1,15 +1,15 @@
 /**
  * Redshift's SQL dialect on PostgreSQL: the emulator hands each Data API Sql text to `translate`, binds
  * the Data API's named parameters with `bindNamedParameters`, and words engine errors with `toRedshiftError`.
- * All rewriting works on tokens (see tokenizer.ts), never on the raw text, so literals, quoted
+ * All rewriting works on tokens (see src/sql/tokenizer.ts), never on the raw text, so literals, quoted
  * identifiers and comments are never touched.
  */
 import { translateCreateTable } from './create-table';
 import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { translateMerge } from './merge';
-import { tokenize, type Token } from './tokenizer';
-import { isPunct, isSignificant, significantTexts } from './token-cursor';
+import { splitStatementTokens, tokenize, type Token } from '../../sql/tokenizer';
+import { significantTexts } from './token-cursor';
 import { rejectUnsupported } from './unsupported';
 import { translateAlterTable, translateAnalyze, translateCreateView, translateSetting, translateVacuum } from './utility-statements';
 
@@ -28,7 +28,7 @@ export type TranslatedStatement =
  * same `source`, run in order, and the last one gives the result.
  */
 export function translate(redshiftSql: string): TranslatedStatement[] {
-  return splitStatements(tokenize(redshiftSql)).flatMap(translateStatement);
+  return splitStatementTokens(tokenize(redshiftSql)).flatMap(translateStatement);
 }
 
 function translateStatement(tokens: Token[]): TranslatedStatement[] {
@@ -57,36 +57,6 @@ function translateStatement(tokens: Token[]): TranslatedStatement[] {
       return [sql(translateSetting(tokens))];
   }
   return [sql(rewriteRange(tokens, 0, tokens.length))];
-}
-
-/** Splits on ';' outside parentheses; a statement of only spaces and comments is dropped. */
-function splitStatements(tokens: Token[]): Token[][] {
-  const statements: Token[][] = [];
-  let current: Token[] = [];
-  let depth = 0;
-  const finish = () => {
-    if (current.some(isSignificant)) statements.push(trimSpaces(current));
-    current = [];
-  };
-  for (const token of tokens) {
-    if (isPunct(token, ';') && depth === 0) {
-      finish();
-      continue;
-    }
-    if (isPunct(token, '(')) depth++;
-    if (isPunct(token, ')') && depth > 0) depth--;
-    current.push(token);
-  }
-  finish();
-  return statements;
-}
-
-function trimSpaces(tokens: Token[]): Token[] {
-  let from = 0;
-  let to = tokens.length;
-  while (from < to && tokens[from].kind === 'space') from++;
-  while (to > from && tokens[to - 1].kind === 'space') to--;
-  return tokens.slice(from, to);
 }
 
 /**

@@ -7,7 +7,7 @@
 import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { readTableName } from './table-name';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import { findTopLevelWord, isPunct, isWord, skipInsignificant } from './token-cursor';
 
 /** One MERGE statement → the PostgreSQL statements that do its work. */

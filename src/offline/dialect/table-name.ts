@@ -1,6 +1,6 @@
 /** Table names in statements the dialect reshapes, and the no-op that stands for a statement with no local effect. */
 import { SqlError } from './errors';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import { isPunct, skipInsignificant } from './token-cursor';
 
 /** A table name at significant token i: `#name`, or parts (words or quoted identifiers) joined by '.'. Returns the index after it. */

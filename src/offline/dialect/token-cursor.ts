@@ -1,14 +1,12 @@
 /** Small helpers for walking a token array by significant tokens (not spaces or comments). */
-import type { Token } from './tokenizer';
+import { isSignificant, type Token } from '../../sql/tokenizer';
+
+export { isSignificant };
 
 /** A half-open range of token indexes [from, to). */
 export interface TokenRange {
   from: number;
   to: number;
-}
-
-export function isSignificant(token: Token): boolean {
-  return token.kind !== 'space' && token.kind !== 'comment';
 }
 
 /** Index of the first significant token at or after `i` and before `to`, or `to` when there is none. */

@@ -5,7 +5,7 @@
  * a byte-length check where the type declares a column.
  */
 import { SqlError } from './errors';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import { isPunct, isWord, matchingParen, significantTexts, skipInsignificant } from './token-cursor';
 
 const VARCHAR_MAX_BYTES = 65535;

@@ -5,7 +5,7 @@
  * Redshift's exact text for each is not documented.
  */
 import { SqlError } from './errors';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import { isPunct, isSignificant, isWord } from './token-cursor';
 
 export function unsupported(feature: string): SqlError {

@@ -7,7 +7,7 @@ import { translateAddColumn, varcharBytesCheck } from './create-table';
 import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { checkTableExists, NO_OP, readTableName } from './table-name';
-import type { Token } from './tokenizer';
+import type { Token } from '../../sql/tokenizer';
 import { isWord, significantIndexes, significantTexts, skipInsignificant } from './token-cursor';
 import { mapType } from './types';
 import { unsupported } from './unsupported';

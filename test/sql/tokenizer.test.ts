@@ -1,4 +1,4 @@
-import { tokenize, type Token } from '../../../src/offline/dialect/tokenizer';
+import { tokenize, type Token } from '../../src/sql/tokenizer';
 
 const significant = (sql: string): Pick<Token, 'kind' | 'text' | 'value'>[] =>
   tokenize(sql)

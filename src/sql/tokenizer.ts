@@ -1,5 +1,6 @@
 /**
- * A lossless lexer for Redshift/PostgreSQL SQL text. Every character of the input belongs to exactly one
+ * A lossless lexer for Redshift/PostgreSQL SQL text, shared by the pipeline (splitting its SQL files) and
+ * the offline dialect and COPY parser. Every character of the input belongs to exactly one
  * token, so joining the tokens' text gives the input back: rewriters change only the tokens they mean to
  * and everything else (literals, quoted identifiers, comments, spacing) survives byte for byte.
  */
@@ -208,4 +209,43 @@ function operatorEnd(sql: string, start: number): number {
   let pos = start + 1;
   while (pos < sql.length && OPERATOR_CHAR.test(sql[pos]) && !sql.startsWith('--', pos) && !sql.startsWith('/*', pos)) pos++;
   return pos;
+}
+
+/** Not a space or a comment. */
+export function isSignificant(token: Token): boolean {
+  return token.kind !== 'space' && token.kind !== 'comment';
+}
+
+/**
+ * Splits tokens into statements on ';' outside parentheses. A statement of only spaces and comments is
+ * dropped; spaces around each statement are trimmed, comments kept.
+ */
+export function splitStatementTokens(tokens: Token[]): Token[][] {
+  const statements: Token[][] = [];
+  let current: Token[] = [];
+  let depth = 0;
+  const finish = () => {
+    if (current.some(isSignificant)) statements.push(trimSpaces(current));
+    current = [];
+  };
+  for (const token of tokens) {
+    const punct = token.kind === 'punct' ? token.text : '';
+    if (punct === ';' && depth === 0) {
+      finish();
+      continue;
+    }
+    if (punct === '(') depth++;
+    if (punct === ')' && depth > 0) depth--;
+    current.push(token);
+  }
+  finish();
+  return statements;
+}
+
+function trimSpaces(tokens: Token[]): Token[] {
+  let from = 0;
+  let to = tokens.length;
+  while (from < to && tokens[from].kind === 'space') from++;
+  while (to > from && tokens[to - 1].kind === 'space') to--;
+  return tokens.slice(from, to);
 }
