@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { startEmulator } from '../../offline/emulator';
-import { OFFLINE_BUCKET, OFFLINE_DATABASE, offlineClientEnvironment } from '../../offline/runner';
+import { OFFLINE_BUCKET, offlineClientEnvironment, startOfflineEmulator } from '../../offline/runner';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags, port } from '../args';
 import { onStopSignal } from '../stop-signals';
 import { workspace } from '../workspace';
@@ -29,15 +28,11 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     return 0;
   }
   const engine = engineFlags(values, workspace.warehouse);
-  const emulator = await startEmulator({
-    engine: engine.engine,
-    databaseUrl: engine.databaseUrl,
-    dataDir: engine.warehouseDir,
+  const emulator = await startOfflineEmulator({
+    ...engine,
     s3Root: values['s3-root'] && path.resolve(values['s3-root']),
-    buckets: values.data ? { [OFFLINE_BUCKET]: path.resolve(values.data) } : undefined,
-    host: '127.0.0.1',
+    bucketDir: values.data && path.resolve(values.data),
     port: port(values.port, DEFAULT_EMULATOR_PORT),
-    database: OFFLINE_DATABASE,
   });
   const exports = Object.entries(offlineClientEnvironment(emulator.endpoint)).map(([name, value]) => `export ${name}=${value}`);
   console.log(`Redshift Data API emulator listening on ${emulator.endpoint} (engine ${engine.engine}${engine.warehouseDir ? `, data in ${engine.warehouseDir}` : ''})`);

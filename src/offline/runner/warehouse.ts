@@ -3,7 +3,7 @@
  * and a real Data API client pointed at it over HTTP. Every query goes through the Data API, as on AWS.
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { startEmulator } from '../emulator';
+import { startEmulator, type RunningEmulator } from '../emulator';
 import type { WarehouseTarget } from '../../pipeline/config';
 import { describeStatement, fetchResultRows, submitStatement, type Value } from '../../redshift/data-api';
 import { waitForStatement } from '../../pipeline/poll';
@@ -77,17 +77,23 @@ export function connectToWarehouse(endpoint: string): LocalWarehouse {
   };
 }
 
-/** Starts the emulator in-process and connects to it; `stop()` closes both. */
-export async function startLocalWarehouse(options: WarehouseOptions): Promise<LocalWarehouse> {
-  const emulator = await startEmulator({
+/** The emulator as everything offline starts it: on 127.0.0.1, serving OFFLINE_DATABASE, bucketDir as the bucket. */
+export function startOfflineEmulator(options: WarehouseOptions & { s3Root?: string }): Promise<RunningEmulator> {
+  return startEmulator({
     engine: options.engine,
     databaseUrl: options.databaseUrl,
     dataDir: options.warehouseDir,
+    s3Root: options.s3Root,
     buckets: options.bucketDir ? { [OFFLINE_BUCKET]: options.bucketDir } : undefined,
     host: '127.0.0.1',
     port: options.port ?? 0,
     database: OFFLINE_DATABASE,
   });
+}
+
+/** Starts the emulator in-process and connects to it; `stop()` closes both. */
+export async function startLocalWarehouse(options: WarehouseOptions): Promise<LocalWarehouse> {
+  const emulator = await startOfflineEmulator(options);
   const connection = connectToWarehouse(emulator.endpoint);
   return {
     ...connection,
