@@ -67,6 +67,22 @@ export interface TestEmulator {
   stop(): Promise<void>;
 }
 
+/** The emulator's one database on a made-up cluster: where runSql and the emulator tests send their SQL. */
+export const TEST_TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' } as const;
+
+/**
+ * The emulator of a describe block: started on a fresh warehouse before its tests, then handed to `ready`
+ * (to keep its client, create tables, …), and stopped after them.
+ */
+export function useTestEmulator(kind: EngineKind, ready: (emulator: TestEmulator) => unknown): void {
+  let emulator: TestEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await startTestEmulator(kind);
+    await ready(emulator);
+  });
+  afterAll(() => emulator?.stop());
+}
+
 /** Starts an emulator on a fresh warehouse, on any free port of 127.0.0.1. */
 export async function startTestEmulator(kind: EngineKind, options: { s3Root?: string; buckets?: Record<string, string> } = {}): Promise<TestEmulator> {
   const warehouse = await createTestWarehouse(kind);
@@ -109,14 +125,12 @@ export interface SqlRun {
 
 const TERMINAL_STATUSES = new Set(['FINISHED', 'FAILED', 'ABORTED']);
 
-/** Executes one Sql text (database 'dev'), polls until it ends, and fetches every result page. */
+/** Executes one Sql text on TEST_TARGET, polls until it ends, and fetches every result page. */
 export async function runSql(client: RedshiftDataClient, sql: string, parameters?: Record<string, string>): Promise<SqlRun> {
   const { Id } = await client.send(
     new ExecuteStatementCommand({
+      ...TEST_TARGET,
       Sql: sql,
-      Database: 'dev',
-      ClusterIdentifier: 'sparkify-test',
-      DbUser: 'awsuser',
       Parameters: parameters && Object.entries(parameters).map(([name, value]) => ({ name, value })),
     }),
   );

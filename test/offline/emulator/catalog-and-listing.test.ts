@@ -8,16 +8,11 @@ import {
   ListTablesCommand,
   type RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
-
-const TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' };
+import { ENGINE_KINDS, runSql, TEST_TARGET, useTestEmulator, waitForStatement } from '../../support/engines';
 
 describe.each(ENGINE_KINDS)('Data API listings and catalogue on %s', (kind) => {
-  let emulator: TestEmulator;
   let client: RedshiftDataClient;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator(kind);
+  useTestEmulator(kind, async (emulator) => {
     client = emulator.client;
     await runSql(
       client,
@@ -28,42 +23,41 @@ describe.each(ENGINE_KINDS)('Data API listings and catalogue on %s', (kind) => {
        create view public.songs_view as select title from public.songs`,
     );
   });
-  afterAll(() => emulator.stop());
 
   test('ListDatabases names the one database the emulator serves', async () => {
-    expect((await client.send(new ListDatabasesCommand(TARGET))).Databases).toEqual(['dev']);
+    expect((await client.send(new ListDatabasesCommand(TEST_TARGET))).Databases).toEqual(['dev']);
   });
 
   test('ListSchemas filters by LIKE pattern', async () => {
-    const all = await client.send(new ListSchemasCommand(TARGET));
+    const all = await client.send(new ListSchemasCommand(TEST_TARGET));
     expect(all.Schemas).toEqual(expect.arrayContaining(['analytics', 'public', 'pg_catalog', 'information_schema', 'redshift_system']));
-    const some = await client.send(new ListSchemasCommand({ ...TARGET, SchemaPattern: 'ana%' }));
+    const some = await client.send(new ListSchemasCommand({ ...TEST_TARGET, SchemaPattern: 'ana%' }));
     expect(some.Schemas).toEqual(['analytics']);
   });
 
   test('ListTables filters schemas and tables by pattern and says what each one is', async () => {
-    const publicSongs = await client.send(new ListTablesCommand({ ...TARGET, SchemaPattern: 'public', TablePattern: 'song%' }));
+    const publicSongs = await client.send(new ListTablesCommand({ ...TEST_TARGET, SchemaPattern: 'public', TablePattern: 'song%' }));
     expect(publicSongs.Tables).toEqual([
       { name: 'song_stats', schema: 'public', type: 'TABLE' },
       { name: 'songs', schema: 'public', type: 'TABLE' },
       { name: 'songs_view', schema: 'public', type: 'VIEW' },
     ]);
-    const system = await client.send(new ListTablesCommand({ ...TARGET, SchemaPattern: 'pg_catalog', TablePattern: 'pg_class' }));
+    const system = await client.send(new ListTablesCommand({ ...TEST_TARGET, SchemaPattern: 'pg_catalog', TablePattern: 'pg_class' }));
     expect(system.Tables).toEqual([{ name: 'pg_class', schema: 'pg_catalog', type: 'SYSTEM TABLE' }]);
-    const loadErrors = await client.send(new ListTablesCommand({ ...TARGET, TablePattern: '%load_error%' }));
+    const loadErrors = await client.send(new ListTablesCommand({ ...TEST_TARGET, TablePattern: '%load_error%' }));
     expect(loadErrors.Tables!.map((table) => table.name)).toEqual(expect.arrayContaining(['stl_load_errors', 'sys_load_error_detail']));
   });
 
   test('ListTables pages with MaxResults and NextToken', async () => {
-    const first = await client.send(new ListTablesCommand({ ...TARGET, SchemaPattern: 'public', MaxResults: 2 }));
+    const first = await client.send(new ListTablesCommand({ ...TEST_TARGET, SchemaPattern: 'public', MaxResults: 2 }));
     expect(first.Tables).toHaveLength(2);
-    const second = await client.send(new ListTablesCommand({ ...TARGET, SchemaPattern: 'public', MaxResults: 2, NextToken: first.NextToken }));
+    const second = await client.send(new ListTablesCommand({ ...TEST_TARGET, SchemaPattern: 'public', MaxResults: 2, NextToken: first.NextToken }));
     expect(second.Tables).toHaveLength(1);
     expect(second.NextToken).toBeUndefined();
   });
 
   test('DescribeTable lists the columns with their types, lengths and nullability', async () => {
-    const described = await client.send(new DescribeTableCommand({ ...TARGET, Schema: 'public', Table: 'songs' }));
+    const described = await client.send(new DescribeTableCommand({ ...TEST_TARGET, Schema: 'public', Table: 'songs' }));
     expect(described.TableName).toBe('songs');
     expect(described.ColumnList!.map((column) => [column.name, column.typeName, column.nullable, column.precision, column.scale])).toEqual([
       ['song_id', 'varchar', 0, 18, 0],
@@ -75,24 +69,24 @@ describe.each(ENGINE_KINDS)('Data API listings and catalogue on %s', (kind) => {
   });
 
   test('naming another database is a connection failure', async () => {
-    await expect(client.send(new ListSchemasCommand({ ...TARGET, Database: 'other' }))).rejects.toMatchObject({
+    await expect(client.send(new ListSchemasCommand({ ...TEST_TARGET, Database: 'other' }))).rejects.toMatchObject({
       name: 'DatabaseConnectionException',
       message: 'FATAL: database "other" does not exist',
     });
-    const run = await client.send(new ExecuteStatementCommand({ ...TARGET, Database: 'other', Sql: 'select 1' }));
+    const run = await client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Database: 'other', Sql: 'select 1' }));
     expect(await waitForStatement(client, run.Id!)).toMatchObject({ Status: 'FAILED', Error: 'FATAL: database "other" does not exist' });
   });
 
   test('ListStatements shows FINISHED statements by default, newest first, by name prefix, paged', async () => {
     const ids: string[] = [];
     for (const name of ['nightly-load-1', 'nightly-load-2', 'ad-hoc']) {
-      const { Id } = await client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1', StatementName: name }));
+      const { Id } = await client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select 1', StatementName: name }));
       await waitForStatement(client, Id!);
       ids.push(Id!);
     }
-    const failed = await client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1/0', StatementName: 'nightly-load-broken' }));
+    const failed = await client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select 1/0', StatementName: 'nightly-load-broken' }));
     await waitForStatement(client, failed.Id!);
-    const batch = await client.send(new BatchExecuteStatementCommand({ ...TARGET, Sqls: ['select 1', 'select 2'], StatementName: 'nightly-batch' }));
+    const batch = await client.send(new BatchExecuteStatementCommand({ ...TEST_TARGET, Sqls: ['select 1', 'select 2'], StatementName: 'nightly-batch' }));
     await waitForStatement(client, batch.Id!);
 
     const nightly = await client.send(new ListStatementsCommand({ StatementName: 'nightly-load' }));

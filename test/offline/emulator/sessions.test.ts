@@ -1,19 +1,11 @@
 import {
   DescribeStatementCommand, DescribeTableCommand, ExecuteStatementCommand, GetStatementResultCommand, ListTablesCommand, type RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
-
-const TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' };
+import { ENGINE_KINDS, runSql, startTestEmulator, TEST_TARGET, useTestEmulator, waitForStatement } from '../../support/engines';
 
 describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
-  let emulator: TestEmulator;
   let client: RedshiftDataClient;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator(kind);
-    client = emulator.client;
-  });
-  afterAll(() => emulator.stop());
+  useTestEmulator(kind, (emulator) => (client = emulator.client));
 
   const inSession = async (SessionId: string, Sql: string) => {
     const { Id } = await client.send(new ExecuteStatementCommand({ SessionId, Sql }));
@@ -22,7 +14,7 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
 
   test('a kept-alive session keeps its temp tables between calls, then expires', async () => {
     const opened = await client.send(
-      new ExecuteStatementCommand({ ...TARGET, Sql: 'create temp table scratch (x int)', SessionKeepAliveSeconds: 2 }),
+      new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'create temp table scratch (x int)', SessionKeepAliveSeconds: 2 }),
     );
     expect(opened.SessionId).toMatch(/^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}$/);
     expect((await waitForStatement(client, opened.Id!)).Status).toBe('FINISHED');
@@ -49,7 +41,7 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
   });
 
   test('a session runs one statement at a time', async () => {
-    const opened = await client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select pg_sleep(1)', SessionKeepAliveSeconds: 1 }));
+    const opened = await client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select pg_sleep(1)', SessionKeepAliveSeconds: 1 }));
     await expect(client.send(new ExecuteStatementCommand({ SessionId: opened.SessionId, Sql: 'select 1' }))).rejects.toMatchObject({
       name: 'ValidationException',
       message: `Session ${opened.SessionId} is busy: statements in a session run one at a time.`,
@@ -63,10 +55,10 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
     const own = await startTestEmulator(kind);
     let stopped = false;
     try {
-      const opened = await own.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1', SessionKeepAliveSeconds: 600 }));
+      const opened = await own.client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select 1', SessionKeepAliveSeconds: 600 }));
       await waitForStatement(own.client, opened.Id!);
       // On PGlite this one waits (PICKED) for the connection the idle session holds.
-      await own.client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 2' }));
+      await own.client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select 2' }));
     } finally {
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref());
       await Promise.race([own.stop().then(() => (stopped = true)), timeout]);
@@ -77,18 +69,18 @@ describe.each(ENGINE_KINDS)('Data API sessions on %s', (kind) => {
   // Last: on PGlite the open session keeps the one connection until the emulator stops.
   test('the catalogue answers while a session is open, idle or running a statement', async () => {
     const opened = await client.send(
-      new ExecuteStatementCommand({ ...TARGET, Sql: 'create table listed_in_session (x int)', SessionKeepAliveSeconds: 600 }),
+      new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'create table listed_in_session (x int)', SessionKeepAliveSeconds: 600 }),
     );
     expect((await waitForStatement(client, opened.Id!)).Status).toBe('FINISHED');
-    const { Tables } = await client.send(new ListTablesCommand({ ...TARGET, TablePattern: 'listed_in_session' }));
+    const { Tables } = await client.send(new ListTablesCommand({ ...TEST_TARGET, TablePattern: 'listed_in_session' }));
     expect(Tables).toEqual([{ name: 'listed_in_session', schema: 'public', type: 'TABLE' }]);
-    const { ColumnList } = await client.send(new DescribeTableCommand({ ...TARGET, Table: 'listed_in_session' }));
+    const { ColumnList } = await client.send(new DescribeTableCommand({ ...TEST_TARGET, Table: 'listed_in_session' }));
     expect(ColumnList?.map((column) => [column.name, column.typeName])).toEqual([['x', 'int4']]);
     // The session itself carries on.
     expect((await inSession(opened.SessionId!, 'insert into listed_in_session values (1)')).ResultRows).toBe(1);
 
     const { Id: sleeping } = await client.send(new ExecuteStatementCommand({ SessionId: opened.SessionId, Sql: 'select pg_sleep(1)' }));
-    const whileBusy = await client.send(new ListTablesCommand({ ...TARGET, TablePattern: 'listed_in_session' }));
+    const whileBusy = await client.send(new ListTablesCommand({ ...TEST_TARGET, TablePattern: 'listed_in_session' }));
     expect(whileBusy.Tables).toHaveLength(1);
     expect((await waitForStatement(client, sleeping!)).Status).toBe('FINISHED');
   });

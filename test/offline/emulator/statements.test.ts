@@ -6,22 +6,14 @@ import {
   GetStatementResultCommand,
   type RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
-
-const TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' };
+import { ENGINE_KINDS, runSql, TEST_TARGET, useTestEmulator, waitForStatement } from '../../support/engines';
 
 describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
-  let emulator: TestEmulator;
   let client: RedshiftDataClient;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator(kind);
-    client = emulator.client;
-  });
-  afterAll(() => emulator.stop());
+  useTestEmulator(kind, (emulator) => (client = emulator.client));
 
   const execute = (Sql: string, extra: Partial<ConstructorParameters<typeof ExecuteStatementCommand>[0]> = {}) =>
-    client.send(new ExecuteStatementCommand({ ...TARGET, Sql, ...extra }));
+    client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql, ...extra }));
   const describeStatement = (Id: string) => client.send(new DescribeStatementCommand({ Id }));
 
   test('answers before the SQL ends; the client polls it through to FINISHED', async () => {
@@ -144,7 +136,7 @@ describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
   test('a batch runs in one transaction with sub-statement ids and summed rows', async () => {
     const { Id } = await client.send(
       new BatchExecuteStatementCommand({
-        ...TARGET,
+        ...TEST_TARGET,
         Sqls: ['create table batch_ok (x int)', 'insert into batch_ok values (1), (2)', 'insert into batch_ok values (3)', 'select x from batch_ok order by x'],
       }),
     );
@@ -172,7 +164,7 @@ describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
   test('a failing batch rolls back every earlier statement', async () => {
     const { Id } = await client.send(
       new BatchExecuteStatementCommand({
-        ...TARGET,
+        ...TEST_TARGET,
         Sqls: ['create table batch_rolled_back (x int)', 'insert into batch_rolled_back values (1)', 'select 1/0', 'insert into batch_rolled_back values (2)'],
       }),
     );
@@ -187,7 +179,7 @@ describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
   test('TRUNCATE in a batch commits the statements before it, as in Redshift', async () => {
     await runSql(client, 'create table batch_kept (x int); create table batch_emptied (x int); insert into batch_emptied values (9)');
     const { Id } = await client.send(
-      new BatchExecuteStatementCommand({ ...TARGET, Sqls: ['insert into batch_kept values (1)', 'truncate batch_emptied', 'insert into batch_kept values (2)', 'select 1/0'] }),
+      new BatchExecuteStatementCommand({ ...TEST_TARGET, Sqls: ['insert into batch_kept values (1)', 'truncate batch_emptied', 'insert into batch_kept values (2)', 'select 1/0'] }),
     );
     expect((await waitForStatement(client, Id!)).Status).toBe('FAILED');
     expect((await runSql(client, 'select (select count(*) from batch_kept) as kept, (select count(*) from batch_emptied) as emptied')).rows).toEqual([
@@ -198,7 +190,7 @@ describe.each(ENGINE_KINDS)('Data API statements on %s', (kind) => {
   test('named parameters are shared by the statements of a batch', async () => {
     const { Id } = await client.send(
       new BatchExecuteStatementCommand({
-        ...TARGET,
+        ...TEST_TARGET,
         Sqls: ['create table batch_params (name varchar(10))', 'insert into batch_params values (:name)', 'select name from batch_params'],
         Parameters: [{ name: 'name', value: 'sparkify' }],
       }),

@@ -6,21 +6,18 @@ import {
   GetStatementResultCommand,
   RedshiftDataClient,
 } from '@aws-sdk/client-redshift-data';
-import { runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
+import { runSql, TEST_TARGET, useTestEmulator, waitForStatement, type TestEmulator } from '../../support/engines';
 
-const TARGET = { Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' };
 const ID_PATTERN = '^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\\d{0,2})?$';
 
 // The API layer does not depend on the engine; one engine is enough here.
 describe('Data API wire protocol and request validation', () => {
   let emulator: TestEmulator;
   let client: RedshiftDataClient;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator('pglite');
-    client = emulator.client;
+  useTestEmulator('pglite', (started) => {
+    emulator = started;
+    client = started.client;
   });
-  afterAll(() => emulator.stop());
 
   const post = (target: string | undefined, body: unknown) =>
     fetch(emulator.endpoint, {
@@ -31,7 +28,7 @@ describe('Data API wire protocol and request validation', () => {
 
   test('speaks awsJson1_1 over plain HTTP on 127.0.0.1', async () => {
     expect(emulator.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const executed = await post('RedshiftData.ExecuteStatement', { ...TARGET, Sql: 'select 1 as one' });
+    const executed = await post('RedshiftData.ExecuteStatement', { ...TEST_TARGET, Sql: 'select 1 as one' });
     expect(executed.status).toBe(200);
     expect(executed.headers.get('content-type')).toBe('application/x-amz-json-1.1');
     expect(executed.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
@@ -86,27 +83,27 @@ describe('Data API wire protocol and request validation', () => {
   });
 
   test('rejects SQL over 100 KB and batches over 40 statements', async () => {
-    await expect(client.send(new ExecuteStatementCommand({ ...TARGET, Sql: `select '${'x'.repeat(100 * 1024)}'` }))).rejects.toMatchObject({
+    await expect(client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: `select '${'x'.repeat(100 * 1024)}'` }))).rejects.toMatchObject({
       name: 'ValidationException',
       message: 'Cannot process query string larger than 100kB',
     });
-    await expect(client.send(new BatchExecuteStatementCommand({ ...TARGET, Sqls: Array.from({ length: 41 }, () => 'select 1') }))).rejects.toMatchObject({
+    await expect(client.send(new BatchExecuteStatementCommand({ ...TEST_TARGET, Sqls: Array.from({ length: 41 }, () => 'select 1') }))).rejects.toMatchObject({
       name: 'ValidationException',
       message: expect.stringContaining("at 'sqls' failed to satisfy constraint: Member must have length less than or equal to 40"),
     });
-    const forty = await client.send(new BatchExecuteStatementCommand({ ...TARGET, Sqls: Array.from({ length: 40 }, (_, n) => `select ${n}`) }));
+    const forty = await client.send(new BatchExecuteStatementCommand({ ...TEST_TARGET, Sqls: Array.from({ length: 40 }, (_, n) => `select ${n}`) }));
     expect(forty.Id).toBeDefined();
   });
 
   test('checks parameter names and values as the model does', async () => {
     await expect(
-      client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select :a', Parameters: [{ name: 'bad-name', value: '1' }] })),
+      client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select :a', Parameters: [{ name: 'bad-name', value: '1' }] })),
     ).rejects.toMatchObject({
       name: 'ValidationException',
       message: "1 validation error detected: Value 'bad-name' at 'parameters.1.member.name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z_]+$",
     });
     await expect(
-      client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select :a', Parameters: [{ name: 'a', value: '' }] })),
+      client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select :a', Parameters: [{ name: 'a', value: '' }] })),
     ).rejects.toMatchObject({
       name: 'ValidationException',
       message: "1 validation error detected: Value '' at 'parameters.1.member.value' failed to satisfy constraint: Member must have length greater than or equal to 1",
@@ -121,7 +118,7 @@ describe('Data API wire protocol and request validation', () => {
     const serverless = await client.send(new ExecuteStatementCommand({ Database: 'dev', WorkgroupName: 'sparkify-wg', Sql: 'select 1' }));
     expect(serverless.WorkgroupName).toBe('sparkify-wg');
     expect((await waitForStatement(client, serverless.Id!)).Status).toBe('FINISHED');
-    await expect(client.send(new ExecuteStatementCommand({ ...TARGET, Sql: 'select 1', ResultFormat: 'CSV' }))).rejects.toMatchObject({
+    await expect(client.send(new ExecuteStatementCommand({ ...TEST_TARGET, Sql: 'select 1', ResultFormat: 'CSV' }))).rejects.toMatchObject({
       name: 'ValidationException',
       message: 'This emulator returns JSON results only: ResultFormat CSV is not supported.',
     });
