@@ -5,6 +5,7 @@
  * records become load-error rows; more of them than MAXERROR fails the COPY, and the caller's
  * transaction then loads nothing.
  */
+import { quoteIdentifier } from '../dialect/expressions';
 import type { EngineSession } from '../engines/engine';
 import type { ObjectStore } from '../s3/object-store';
 import { parseCopyStatement, type CopyStatement } from './copy-statement';
@@ -17,7 +18,7 @@ import type { LoadErrorRow } from './load-errors';
 import { encodeRow, inChunks } from './pg-text';
 import { scanRecords, type ScanItem } from './record-scanner';
 import { manifestObjects, objectsUnderPrefix, openObject, readSmallObject, type SourceObject } from './sources';
-import { columnLengthText, quoteIdentifier, readTargetTable, type TargetTable } from './target-table';
+import { columnLengthText, readTargetTable, type TargetTable } from './target-table';
 import { DEFAULT_DATE_FORMAT, DEFAULT_TIME_FORMAT, timeFormat, type TimeFormat } from './time-formats';
 
 export { CopyFailedError } from './errors';

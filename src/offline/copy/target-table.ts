@@ -1,4 +1,5 @@
 /** The COPY's target table and columns, read from the engine's catalog. */
+import { quoteIdentifier } from '../dialect/expressions';
 import type { EngineSession } from '../engines/engine';
 import type { TargetColumn } from './conversions';
 import { CopyFailedError } from './errors';
@@ -11,10 +12,6 @@ export interface TargetTable {
   displayName: string;
   /** The columns the COPY loads, in load order. */
   columns: TargetColumn[];
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 export async function readTargetTable(

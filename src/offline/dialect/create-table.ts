@@ -179,7 +179,7 @@ function columnDefinition(tokens: Token[], from: number, to: number): string {
   const name = tokens[nameIndex];
   if (name?.kind !== 'word' && name?.kind !== 'quoted') throw new SqlError(`syntax error at or near "${name?.text ?? ')'}"`);
   const out = new Output();
-  out.keep(textOf(tokens, from, nameIndex) + (name.kind === 'quoted' ? quoteIdentifier(name.value!) : name.text));
+  out.keep(textOf(tokens, from, nameIndex) + (name.kind === 'quoted' ? quoteIdentifier(name.value!.toLowerCase()) : name.text));
 
   let i = nameIndex + 1;
   const typeStart = skipInsignificant(tokens, i, to);

@@ -83,7 +83,8 @@ function rewriteAt(tokens: Token[], i: number, from: number, to: number): Rewrit
   const token = tokens[i];
   switch (token.kind) {
     case 'quoted':
-      return { text: quoteIdentifier(token.value!), next: i + 1 };
+      // Redshift folds quoted identifiers to lower case (unless enable_case_sensitive_identifier is on); PostgreSQL keeps their case.
+      return { text: quoteIdentifier(token.value!.toLowerCase()), next: i + 1 };
     case 'string':
       // PostgreSQL reads backslash escapes only in E'…' (standard_conforming_strings), Redshift in every '…'.
       return token.text.startsWith("'") && token.text.includes('\\') ? { text: `E${token.text}`, next: i + 1 } : undefined;
@@ -98,9 +99,9 @@ function rewriteAt(tokens: Token[], i: number, from: number, to: number): Rewrit
   }
 }
 
-/** Redshift folds quoted identifiers to lower case (unless enable_case_sensitive_identifier is on); PostgreSQL keeps their case. */
+/** `name` as a PostgreSQL quoted identifier, exactly as given (folding to lower case is the caller's business). */
 export function quoteIdentifier(name: string): string {
-  return `"${name.toLowerCase().replaceAll('"', '""')}"`;
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function rewriteCastType(tokens: Token[], i: number, to: number): Rewritten | undefined {
