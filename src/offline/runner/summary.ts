@@ -3,6 +3,7 @@
  * sys_load_error_detail) and the analytics answers (sql/analytics/*.sql), all read through the Data API.
  */
 import { z } from 'zod';
+import { utcTimestampText } from '../copy/pg-text';
 import { readSql } from '../../pipeline/sql-files';
 import type { Value } from '../../redshift/data-api';
 import type { LocalWarehouse } from './warehouse';
@@ -67,7 +68,7 @@ export interface LoadErrors {
  * holds those of earlier runs.
  */
 export async function loadErrorsSince(warehouse: LocalWarehouse, since: Date): Promise<LoadErrors> {
-  const sinceParameter = { since: since.toISOString().replace('T', ' ').replace('Z', '') };
+  const sinceParameter = { since: utcTimestampText(since) };
   const total = await warehouse.query('SELECT COUNT(*) AS load_errors FROM sys_load_error_detail WHERE start_time >= :since', sinceParameter);
   const first = await warehouse.query(
     `SELECT file_name, line_number, column_name, error_code, error_message FROM sys_load_error_detail
