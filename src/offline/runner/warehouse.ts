@@ -62,14 +62,10 @@ export function connectToWarehouse(endpoint: string): LocalWarehouse {
     client,
     async query(sql, parameters) {
       const statementId = await submitStatement(client, OFFLINE_TARGET, { name: 'sparkify-query', sqls: [sql], parameters });
-      await waitForStatement(client, 'query', statementId);
-      const description = await describeStatement(client, statementId);
-      const hasResultSet = description.HasResultSet === true;
-      return {
-        rows: hasResultSet ? await fetchResultRows(client, statementId) : [],
-        resultRows: description.ResultRows === undefined || description.ResultRows < 0 ? null : description.ResultRows,
-        hasResultSet,
-      };
+      const { resultRows } = await waitForStatement(client, 'query', statementId);
+      // The poll reports rows but not whether there is a result set to fetch.
+      const hasResultSet = (await describeStatement(client, statementId)).HasResultSet === true;
+      return { rows: hasResultSet ? await fetchResultRows(client, statementId) : [], resultRows, hasResultSet };
     },
     async stop() {
       client.destroy();
