@@ -73,8 +73,9 @@ export async function pollStatement(client: RedshiftDataClient, stage: string, s
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * For a single-stage invoke with {"wait": true} only: polls in-process until the statement ends. Waits
- * start at 250 ms and double up to 5 s, because a person is watching; the state machine never uses this.
+ * For a single-stage invoke with {"wait": true}, and offline for `sparkify query` and the bench: polls
+ * in-process until the statement ends. Waits start at 250 ms and double up to 5 s, because a person is
+ * watching; the state machine never uses this.
  */
 export async function waitForStatement(client: RedshiftDataClient, stage: string, statementId: string): Promise<StatementProgress> {
   for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
