@@ -5,7 +5,7 @@
 import type { Engine, EngineSession } from '../engines';
 import { ApiError } from './api-error';
 import { optionalInteger, optionalString, requiredString, type Json } from './input';
-import { makeNextToken, readNextToken } from './paging';
+import { pageOf, readNextToken } from './paging';
 import { toColumnMetadata } from './results';
 
 const MAX_PAGE = 1000;
@@ -117,7 +117,6 @@ function paging(input: Json, scope: string): { offset: number; pageSize: number 
 }
 
 function page<T>(member: string, items: T[], offset: number, pageSize: number, scope: string): Json {
-  const slice = items.slice(offset, offset + pageSize);
-  const next = offset + slice.length;
-  return { [member]: slice, NextToken: next < items.length ? makeNextToken(scope, next) : undefined };
+  const { page: slice, nextToken } = pageOf(items, offset, pageSize, scope);
+  return { [member]: slice, NextToken: nextToken };
 }

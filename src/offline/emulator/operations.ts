@@ -13,7 +13,7 @@ import {
 } from './input';
 import type { EngineSession } from '../engines';
 import type { Metadata } from './metadata';
-import { makeNextToken, readNextToken } from './paging';
+import { pageOf, readNextToken } from './paging';
 import { DataSession } from './sessions';
 import { toColumnMetadata, toField, resultSize } from './results';
 import { isTerminal, Statement, Submission, type StatementRunner, type SubmissionContext } from './statements';
@@ -219,13 +219,12 @@ export class DataApi {
     const result = statement.status === 'FINISHED' ? statement.result : undefined;
     if (!result) throw validationError('Query does not have result. Please check query status with DescribeStatement.');
     const offset = readNextToken(optionalString(input, 'NextToken'), id);
-    const page = result.rows.slice(offset, offset + RESULT_PAGE_ROWS);
-    const next = offset + page.length;
+    const { page, nextToken } = pageOf(result.rows, offset, RESULT_PAGE_ROWS, id);
     return {
       Records: page.map((row) => row.map((cell, index) => toField(cell, result.columns[index].typeName))),
       ColumnMetadata: result.columns.map((column) => toColumnMetadata(column)),
       TotalNumRows: result.rows.length,
-      NextToken: next < result.rows.length ? makeNextToken(id, next) : undefined,
+      NextToken: nextToken,
     };
   }
 
@@ -263,8 +262,7 @@ export class DataApi {
       .filter((submission) => database === undefined || submission.context.database === database)
       .reverse(); // newest first
     const offset = readNextToken(optionalString(input, 'NextToken'), 'ListStatements');
-    const page = matching.slice(offset, offset + pageSize);
-    const next = offset + page.length;
+    const { page, nextToken } = pageOf(matching, offset, pageSize, 'ListStatements');
     return {
       Statements: page.map((submission) => ({
         Id: submission.id,
@@ -281,7 +279,7 @@ export class DataApi {
         SessionId: submission.dataSession?.id,
         ResultFormat: 'JSON',
       })),
-      NextToken: next < matching.length ? makeNextToken('ListStatements', next) : undefined,
+      NextToken: nextToken,
     };
   }
 

@@ -1,7 +1,7 @@
 import { validationError } from './api-error';
 
 /** NextToken: which listing it continues (a statement id or an operation) and where. */
-export function makeNextToken(scope: string, offset: number): string {
+function makeNextToken(scope: string, offset: number): string {
   return Buffer.from(JSON.stringify({ scope, offset })).toString('base64url');
 }
 
@@ -16,3 +16,9 @@ export function readNextToken(token: string | undefined, scope: string): number 
   throw validationError('The NextToken is invalid.');
 }
 
+/** The page of `items` that starts at `offset`, and the token for the next one while items remain. */
+export function pageOf<T>(items: readonly T[], offset: number, pageSize: number, scope: string): { page: T[]; nextToken?: string } {
+  const page = items.slice(offset, offset + pageSize);
+  const next = offset + page.length;
+  return { page, nextToken: next < items.length ? makeNextToken(scope, next) : undefined };
+}
