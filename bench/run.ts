@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { generateDataset } from '../src/datagen';
+import { EVENT_FIELDS, generateDataset } from '../src/datagen';
 import { startOfflineRunner } from '../src/offline/runner';
 import { createEngine, type EngineKind } from '../src/offline/engines';
 import { encodeRow, inChunks, utcTimestampText } from '../src/offline/copy/pg-text';
@@ -68,14 +68,13 @@ async function folderBytes(dir: string): Promise<number> {
 
 /** The events as COPY text, in staging_events' column order, written to a file so the engine's COPY is timed alone. */
 async function eventsAsCopyText(bucket: string, out: string): Promise<number> {
-  const fields = ['artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location', 'method', 'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent', 'userId'];
   const file = createWriteStream(out);
   let rows = 0;
   const logDir = path.join(bucket, 'log_data');
   for (const entry of (await readdir(logDir, { withFileTypes: true, recursive: true })).filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
     for await (const line of createInterface({ input: createReadStream(path.join(entry.parentPath, entry.name)) })) {
       const event = JSON.parse(line) as Record<string, unknown>;
-      const row = fields.map((field) => {
+      const row = EVENT_FIELDS.map((field) => {
         const value = event[field];
         if (value === null || value === '') return null;
         return field === 'ts' ? utcTimestampText(new Date(value as number)) : String(value);

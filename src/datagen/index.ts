@@ -52,7 +52,7 @@ export const DEFAULT_GENERATE_PARAMETERS: GeneratedDataset['parameters'] = {
 };
 
 /** Jsonpaths in staging_events' column order, as in the bucket's log_json_path.json. */
-const EVENT_FIELDS = [
+export const EVENT_FIELDS = [
   'artist', 'auth', 'firstName', 'gender', 'itemInSession', 'lastName', 'length', 'level', 'location',
   'method', 'page', 'registration', 'sessionId', 'song', 'status', 'ts', 'userAgent', 'userId',
 ];
