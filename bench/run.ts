@@ -105,8 +105,9 @@ async function main(): Promise<void> {
     try {
       // A stage as its Lambda submits it, waited for in-process.
       const { client } = runner.warehouse;
+      const config = loadConfig();
       const runStage = async (stage: 'createTables' | 'stageEvents') => {
-        const id = await submitStatement(client, loadConfig().target, stageSubmission(stage, loadConfig(), {}));
+        const id = await submitStatement(client, config.target, stageSubmission(stage, config, {}));
         return waitForStatement(client, stage, id);
       };
       if (values['copy-only']) {
