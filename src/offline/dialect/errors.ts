@@ -1,5 +1,6 @@
 /** Redshift's error wording: SqlError for statements the dialect itself rejects, and the engine-error mapping. */
 import { createHash } from 'node:crypto';
+import { truncateToBytes } from '../copy/conversions';
 
 /** A statement Redshift would reject. The message is Redshift's wording, without the "ERROR: " prefix. */
 export class SqlError extends Error {
@@ -22,7 +23,7 @@ export function varcharBytesConstraintName(bytes: number, column: string): strin
   const name = `varchar${bytes}_bytes_${column}`;
   if (Buffer.byteLength(name) <= MAX_NAME_BYTES) return name;
   const hash = createHash('sha256').update(column).digest('hex').slice(0, 8);
-  return `${truncateUtf8(name, MAX_NAME_BYTES - hash.length - 1)}_${hash}`;
+  return `${truncateToBytes(name, MAX_NAME_BYTES - hash.length - 1)}_${hash}`;
 }
 
 const VARCHAR_BYTES_VIOLATION = /violates check constraint "varchar(\d+)_bytes_/;
@@ -42,15 +43,4 @@ export function toRedshiftError(pgMessage: string): string {
     if (match) return reword(match);
   }
   return pgMessage;
-}
-
-function truncateUtf8(text: string, maxBytes: number): string {
-  let bytes = 0;
-  let out = '';
-  for (const ch of text) {
-    bytes += Buffer.byteLength(ch);
-    if (bytes > maxBytes) break;
-    out += ch;
-  }
-  return out;
 }
