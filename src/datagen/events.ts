@@ -36,7 +36,7 @@ export interface EventTally {
   usersSeen: Set<string>;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const CONCURRENT_SESSIONS = 16;
 
 const LOGGED_IN_PAGES = {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { SeededRandom } from './random';
 import { makeCatalogue, makeOutsideTracks, type Song } from './catalogue';
-import { EventSimulator, makeUsers } from './events';
+import { DAY_MS, EventSimulator, makeUsers } from './events';
 import { asciiJson, floatJson, songObject } from './json';
 
 export interface GenerateOptions {
@@ -100,7 +100,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
       makeOutsideTracks(random, Math.max(200, parameters.songs), songs),
     );
     for (let day = 0; day < parameters.days; day++) {
-      const dayStart = periodStart + day * 86_400_000;
+      const dayStart = periodStart + day * DAY_MS;
       await writeLines(path.join(workDir, logFileKey(dayStart)), simulator.day(dayStart, parameters.eventsPerDay));
     }
     await writeFile(path.join(workDir, 'log_json_path.json'), jsonpathsFile());
