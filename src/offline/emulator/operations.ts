@@ -242,8 +242,7 @@ export class DataApi {
     submission.aborter.abort();
     if (waiting) {
       // Not on the engine yet: it ends now; the runner lets go of the session as soon as it gets one.
-      for (const unit of submission.units) unit.moveTo('ABORTED');
-      top.moveTo('ABORTED');
+      submission.markAborted();
     } else {
       // A server engine stops at once; PGlite finishes the running SQL, then the runner rolls back.
       await submission.session?.cancel();

@@ -115,6 +115,12 @@ export class Submission {
     return this.isBatch ? this.units.reduce((sum, unit) => sum + unit.resultRows, 0) : this.top.resultRows;
   }
 
+  /** Ends every statement not yet ended as ABORTED, the top one too. */
+  markAborted(): void {
+    for (const unit of this.units) unit.moveTo('ABORTED');
+    this.top.moveTo('ABORTED');
+  }
+
   /** @internal */
   markSettled(): void {
     this.settle();
@@ -192,7 +198,7 @@ export class StatementRunner {
       await session.query('ROLLBACK').catch(() => undefined);
       if (error instanceof CopyFailedError) loadErrors.push(...error.loadErrors);
       if (signal.aborted) {
-        settle = () => this.abortRemaining(submission);
+        settle = () => submission.markAborted();
       } else {
         const message = errorText(error);
         settle = () => this.failRemaining(submission, message);
@@ -251,11 +257,6 @@ export class StatementRunner {
     // ⚠ Redshift's status for the batch statements after a failed one is unconfirmed; they never ran.
     for (const unit of units) if (unit !== failing) unit.moveTo('ABORTED');
     top.moveTo('FAILED', message);
-  }
-
-  private abortRemaining(submission: Submission): void {
-    for (const unit of submission.units) unit.moveTo('ABORTED');
-    submission.top.moveTo('ABORTED');
   }
 
   /** Load errors outlive the COPY's transaction, as Redshift's system tables do: own transaction. */
