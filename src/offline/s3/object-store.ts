@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { isBucketName } from './s3-url';
 
 export interface StoredObject {
   bucket: string;
@@ -19,9 +20,6 @@ export interface ObjectStore {
   /** The object's bytes. Fails (on the stream) when the key does not exist. */
   open(bucket: string, key: string): Readable;
 }
-
-/** S3's bucket naming rules, simplified: 3–63 of lowercase letters, digits, dots and hyphens. */
-const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export class NoSuchBucketError extends Error {
   constructor(readonly bucket: string) {
@@ -87,7 +85,7 @@ async function* walk(bucket: string, dir: string, keyPrefix: string, prefix: str
 }
 
 function checkBucket(bucket: string): string {
-  if (!BUCKET_NAME.test(bucket)) throw new Error(`Invalid bucket name '${bucket}'`);
+  if (!isBucketName(bucket)) throw new Error(`Invalid bucket name '${bucket}'`);
   return bucket;
 }
 

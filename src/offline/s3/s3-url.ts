@@ -5,8 +5,16 @@ export interface S3Location {
   key: string;
 }
 
+/** S3's bucket naming rules, simplified: 3–63 of lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = '[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]';
+const WHOLE_BUCKET_NAME = new RegExp(`^${BUCKET_NAME}$`);
+
 /** Bucket per S3's naming rules; the key is printable text with no empty or dot-dot segments. */
-const S3_URL = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/([^\u0000-\u001f\u007f\\]*)$/;
+const S3_URL = new RegExp(`^s3://(${BUCKET_NAME})/([^\\u0000-\\u001f\\u007f\\\\]*)$`);
+
+export function isBucketName(name: string): boolean {
+  return WHOLE_BUCKET_NAME.test(name);
+}
 
 /** The bucket and key of an s3:// URL, or null when it is not one. */
 export function parseS3Url(url: string): S3Location | null {
