@@ -1,6 +1,6 @@
 /** Which SQL each ETL stage submits. Pure: configuration and run input in, statements out. */
 import type { PipelineConfig } from './config';
-import { copyValues, fillTemplate } from './copy-sql';
+import { copyValues, fillTemplate, type StagingTable } from './copy-sql';
 import { starParameters, type RunInput } from './run-input';
 import { readSql, readSqlStatements, splitStatements } from './sql-files';
 import type { Submission } from '../redshift/data-api';
@@ -26,15 +26,19 @@ export const CHECK_FILES = ['checks/quality_checks.sql', 'checks/row_counts.sql'
 
 const statementsOf = (files: readonly string[]) => files.flatMap((file) => readSqlStatements(file));
 
+/** A staging table's TRUNCATE + COPY (sql/staging/<table>.sql), its {{placeholders}} filled from the configuration. */
+const copyStatements = (table: StagingTable, config: PipelineConfig) =>
+  splitStatements(fillTemplate(readSql(`staging/${table}.sql`), copyValues(table, config)));
+
 export function stageSubmission(stage: Stage, config: PipelineConfig, run: RunInput): Submission {
   const name = `sparkify-${stage}`;
   switch (stage) {
     case 'createTables':
       return { name, sqls: statementsOf(SCHEMA_FILES) };
     case 'stageEvents':
-      return { name, sqls: splitStatements(fillTemplate(readSql('staging/staging_events.sql'), copyValues('staging_events', config))) };
+      return { name, sqls: copyStatements('staging_events', config) };
     case 'stageSongs':
-      return { name, sqls: splitStatements(fillTemplate(readSql('staging/staging_songs.sql'), copyValues('staging_songs', config))) };
+      return { name, sqls: copyStatements('staging_songs', config) };
     case 'loadStar':
       // One BatchExecuteStatement, one transaction: analysts see the old star schema or the new one,
       // never a half-loaded one. That is why the star SQL deletes rather than truncates.
