@@ -24,7 +24,7 @@ const MAX_BATCH_STATEMENTS = 40;
 const MAX_ACTIVE_STATEMENTS = 200;
 const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
 /** GetStatementResult pages hold at most this many records. */
-export const RESULT_PAGE_ROWS = 1000;
+const RESULT_PAGE_ROWS = 1000;
 const LIST_STATEMENTS_DEFAULT_PAGE = 100;
 const STATUS_VALUES = ['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'ABORTED', 'FAILED', 'ALL'] as const;
 

@@ -55,10 +55,6 @@ export class TypeNames {
     for (const [oid, name] of rows) this.names.set(Number(oid), String(name));
   }
 
-  knownOids(): number[] {
-    return [...this.names.keys()];
-  }
-
   async nameOf(oid: number, query: (sql: string, params: unknown[]) => Promise<{ rows: unknown[][] }>): Promise<string> {
     let name = this.names.get(oid);
     if (name === undefined) {

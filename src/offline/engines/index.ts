@@ -3,7 +3,6 @@ import { PgliteEngine } from './pglite';
 import { PostgresEngine } from './postgres';
 
 export type { Cell, ColumnInfo, Engine, EngineKind, EngineSession, QueryOutcome } from './engine';
-export { SESSION_SETTINGS } from './cells';
 
 export interface EngineOptions {
   kind: EngineKind;
