@@ -17,14 +17,19 @@ export function readTableName(tokens: Token[], i: number, end: number): number {
   }
 }
 
+/** `tableName` (PostgreSQL text made of identifier tokens), checked for use in a DO $$…$$ body, which a `$` could end. */
+export function tableNameInDoBlock(tableName: string): string {
+  if (tableName.includes('$')) throw new SqlError(`syntax error at or near "${tableName}"`);
+  return tableName;
+}
+
 /**
  * A statement that changes nothing but fails, as Redshift would, when the table is missing: it stands for
  * statements that only inform Redshift's planner or storage (key constraints, DISTKEY changes, VACUUM).
  * `tableName` is PostgreSQL text made of identifier tokens.
  */
 export function checkTableExists(tableName: string): string {
-  if (tableName.includes('$')) throw new SqlError(`syntax error at or near "${tableName}"`);
-  return `DO $$BEGIN PERFORM FROM ${tableName} LIMIT 0; END$$`;
+  return `DO $$BEGIN PERFORM FROM ${tableNameInDoBlock(tableName)} LIMIT 0; END$$`;
 }
 
 /** A statement that does nothing at all. */

@@ -4,9 +4,8 @@
  * Redshift-only settings.
  */
 import { translateAddColumn, varcharBytesCheck } from './create-table';
-import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
-import { checkTableExists, NO_OP, readTableName } from './table-name';
+import { checkTableExists, NO_OP, readTableName, tableNameInDoBlock } from './table-name';
 import type { Token } from '../../sql/tokenizer';
 import { isWord, significantIndexes, significantTexts, skipInsignificant } from './token-cursor';
 import { mapType } from './types';
@@ -59,8 +58,7 @@ function translateAlterColumnType(tokens: Token[], action: number, nameStart: nu
   const type = mapType(tokens, typeStart, end);
   if (type?.varcharBytes === undefined || skipInsignificant(tokens, type.end) !== end) return undefined;
 
-  const table = rewriteRange(tokens, nameStart, nameEnd);
-  if (table.includes('$')) throw new SqlError(`syntax error at or near "${table}"`);
+  const table = tableNameInDoBlock(rewriteRange(tokens, nameStart, nameEnd));
   const columnName = columnToken.value!.toLowerCase();
   const replaceCheck = `DO $$DECLARE old record; BEGIN
   FOR old IN SELECT conname FROM pg_constraint
