@@ -1,6 +1,7 @@
 /** Runs the pipeline's own stage SQL against a test emulator, the way the handlers submit it. */
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { loadConfig, type PipelineConfig } from '../../../src/pipeline/config';
+import { quoteLiteral } from '../../../src/pipeline/copy-sql';
 import { waitForStatement, type StatementProgress } from '../../../src/pipeline/poll';
 import type { RunInput } from '../../../src/pipeline/run-input';
 import { stageSubmission, type Stage } from '../../../src/pipeline/stages';
@@ -20,5 +21,5 @@ export async function runStage(client: RedshiftDataClient, stage: Stage, run: Ru
 /** A SQL literal for fixtures: NULL, a number, or a quoted string. */
 export function sqlValue(value: string | number | null): string {
   if (value === null) return 'NULL';
-  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`;
+  return typeof value === 'number' ? String(value) : quoteLiteral(value);
 }
