@@ -14,7 +14,7 @@ import {
 } from './conversions';
 import { CopyFailedError } from './errors';
 import { parseJsonPathsFile, selectPath, JsonPathsError, type PathStep } from './jsonpaths';
-import type { LoadErrorRow } from './load-errors';
+import { ERROR_MESSAGE_LIMIT, RAW_TEXT_LIMIT, type LoadErrorRow } from './load-errors';
 import { encodeRow, inChunks } from './pg-text';
 import { scanRecords, type ScanItem } from './record-scanner';
 import { manifestObjects, objectsUnderPrefix, openObject, readSmallObject, type SourceObject } from './sources';
@@ -37,8 +37,6 @@ export interface CopyOutcome {
   rowsLoaded: number;
   loadErrors: LoadErrorRow[];
 }
-
-const RAW_TEXT_LIMIT = 1024;
 
 /** Maps a parsed record to one value per target column, in column order. */
 type RecordMapper = (record: JsonValue) => (JsonValue | undefined)[];
@@ -76,7 +74,7 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
       databaseName: ctx.database, tableId: table.oid, startTime, fileName: object.url, lineNumber: line,
       columnName: column?.name ?? '', columnType: column?.typeName ?? '', columnLength: column ? columnLengthText(column) : '',
       position: problem.position, rawLine: rawLine.slice(0, RAW_TEXT_LIMIT), rawFieldValue: rawValue.slice(0, RAW_TEXT_LIMIT),
-      errorCode: problem.code, errorMessage: problem.message.slice(0, 512),
+      errorCode: problem.code, errorMessage: problem.message.slice(0, ERROR_MESSAGE_LIMIT),
     });
     if (loadErrors.length > statement.maxError) {
       throw new CopyFailedError(

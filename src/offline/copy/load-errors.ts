@@ -40,6 +40,10 @@ export interface LoadErrorRow {
   errorMessage: string;
 }
 
+/** Widths of raw_line and raw_field_value, and of error_message, in characters. */
+export const RAW_TEXT_LIMIT = 1024;
+export const ERROR_MESSAGE_LIMIT = 512;
+
 const LOG_TABLE = `${SYSTEM_SCHEMA}.load_error_log`;
 
 const LOG_COLUMNS = [
@@ -53,8 +57,8 @@ const SETUP_STATEMENTS = [
   `CREATE TABLE IF NOT EXISTS ${LOG_TABLE} (
     query_id bigint, user_id bigint, transaction_id bigint, session_id integer, database_name varchar(128),
     table_id bigint, start_time timestamp, file_name varchar(1024), line_number bigint, column_name varchar(127),
-    column_type varchar(128), column_length varchar(10), position integer, raw_line varchar(1024),
-    raw_field_value varchar(1024), error_code integer, error_message varchar(512))`,
+    column_type varchar(128), column_length varchar(10), position integer, raw_line varchar(${RAW_TEXT_LIMIT}),
+    raw_field_value varchar(${RAW_TEXT_LIMIT}), error_code integer, error_message varchar(${ERROR_MESSAGE_LIMIT}))`,
   `CREATE OR REPLACE VIEW ${SYSTEM_SCHEMA}.sys_load_error_detail AS
     SELECT user_id, query_id, transaction_id, session_id, database_name, table_id, start_time, file_name,
            line_number, column_name, column_type, column_length, position, error_code, error_message
@@ -96,7 +100,7 @@ function encodeLoadError(row: LoadErrorRow): string {
     String(row.queryId), String(row.userId), String(row.transactionId), String(row.sessionId),
     row.databaseName, String(row.tableId), utcTimestampText(row.startTime), row.fileName,
     String(row.lineNumber), row.columnName, row.columnType, row.columnLength, String(row.position),
-    storable(row.rawLine, 1024), storable(row.rawFieldValue, 1024), String(row.errorCode), storable(row.errorMessage, 512),
+    storable(row.rawLine, RAW_TEXT_LIMIT), storable(row.rawFieldValue, RAW_TEXT_LIMIT), String(row.errorCode), storable(row.errorMessage, ERROR_MESSAGE_LIMIT),
   ]);
 }
 

@@ -3,12 +3,11 @@
  * objects or arrays separated by whitespace, one or many per line, pretty-printed or not. It only tracks
  * nesting and strings to find where a record ends; JSON.parse judges the record afterwards.
  */
+// raw_line's width bounds how much of a rejected record or junk run is kept (in bytes here).
+import { RAW_TEXT_LIMIT } from './load-errors';
 
 /** Redshift's limit on one JSON object. */
 export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
-
-/** How much of a rejected record or junk run is kept for raw_line. */
-const RAW_TEXT_LIMIT = 1024;
 
 export type ScanItem =
   | { kind: 'record'; bytes: Buffer; lastLine: number }
