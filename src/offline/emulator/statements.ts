@@ -48,6 +48,7 @@ export class Statement {
   /** Rows returned, or affected, or loaded by COPY. */
   resultRows = 0;
   result?: StatementResult;
+  /** Set when the statement runs; stays 0 on a batch's parent, which runs no SQL of its own. */
   redshiftQueryId = 0;
   private startedNs?: bigint;
   private endedNs?: bigint;
