@@ -1,28 +1,20 @@
-import { appendFile, cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { appendFile, cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { formatLoadErrors, loadErrorsSince, startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
+import { formatLoadErrors, loadErrorsSince } from '../../src/offline/runner';
 import { SAMPLE } from './sample-run';
+import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose events hold a bad record', () => {
-  let tmp: string;
-  let runner: OfflineRunner;
   const badFile = 'log_data/2018/11/2018-11-30-events.json';
-
-  beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-load-errors-'));
-    await cp(SAMPLE, path.join(tmp, 'bucket'), { recursive: true });
+  const scratch = runnerOnScratchBucket(async (bucket) => {
+    await cp(SAMPLE, bucket, { recursive: true });
     // The sample's file has no final newline: this is its next line, with a user id that is not a number.
     const good = '{"artist":null,"auth":"Logged In","firstName":"A","gender":"F","itemInSession":0,"lastName":"B","length":null,"level":"free","location":"X","method":"GET","page":"Home","registration":1540919166796.0,"sessionId":1,"song":null,"status":200,"ts":1543607664796,"userAgent":"x",';
-    await appendFile(path.join(tmp, 'bucket', badFile), `\n${good}"userId":"abc"}`);
-    runner = await startOfflineRunner({ bucketDir: path.join(tmp, 'bucket') });
-  });
-  afterAll(async () => {
-    await runner?.stop();
-    await rm(tmp, { recursive: true, force: true });
+    await appendFile(path.join(bucket, badFile), `\n${good}"userId":"abc"}`);
   });
 
   test('fails at the events COPY, and sys_load_error_detail names the file, line and column', async () => {
+    const { runner } = scratch;
     const outcome = await runner.run({});
     expect(outcome).toMatchObject({ succeeded: false, failure: { state: 'PollStageEvents', error: 'StatementFailed' } });
     if (outcome.succeeded) return;

@@ -2,21 +2,15 @@
  * A load that COPYs cleanly but whose star schema fails the quality checks: the run fails at
  * ReportResults through the ASL's Catch, naming each failed check.
  */
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
 import { SAMPLE } from './sample-run';
+import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose star schema fails the quality checks', () => {
-  let tmp: string;
-  let runner: OfflineRunner;
   const progress: string[] = [];
-
-  beforeAll(async () => {
-    // The sample's songs, and one day of events with no NextSong: users fill, songplays and time stay empty.
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-quality-'));
-    const bucket = path.join(tmp, 'bucket');
+  // The sample's songs, and one day of events with no NextSong: users fill, songplays and time stay empty.
+  const scratch = runnerOnScratchBucket(async (bucket) => {
     await cp(path.join(SAMPLE, 'song_data'), path.join(bucket, 'song_data'), { recursive: true });
     await cp(path.join(SAMPLE, 'log_json_path.json'), path.join(bucket, 'log_json_path.json'));
     await mkdir(path.join(bucket, 'log_data/2018/11'), { recursive: true });
@@ -25,14 +19,10 @@ describe('a run whose star schema fails the quality checks', () => {
       level: 'free', location: 'Town', method: 'GET', page: 'Home', registration: 1540919166796.0, sessionId: 1, song: null,
       status: 200, ts: 1543607664796, userAgent: 'x', userId: '5',
     }));
-    runner = await startOfflineRunner({ bucketDir: bucket, onProgress: (line) => progress.push(line) });
-  });
-  afterAll(async () => {
-    await runner?.stop();
-    await rm(tmp, { recursive: true, force: true });
-  });
+  }, { onProgress: (line) => progress.push(line) });
 
   test('fails at ReportResults with QualityCheckFailed naming each failed check, after notifying', async () => {
+    const { runner } = scratch;
     const outcome = await runner.run({});
     expect(outcome).toMatchObject({ succeeded: false, failure: { state: 'ReportResults', error: 'QualityCheckFailed' } });
     if (outcome.succeeded) return;
