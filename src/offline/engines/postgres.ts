@@ -82,16 +82,7 @@ class PostgresSession implements EngineSession {
     return {
       command: result.command ?? '',
       rowCount: result.rowCount ?? null,
-      fields: await describeFields(
-        result.fields.map((field) => ({
-          name: field.name,
-          dataTypeID: field.dataTypeID,
-          tableID: field.tableID,
-          dataTypeModifier: field.dataTypeModifier,
-        })),
-        this.typeNames,
-        (lookupSql, lookupParams) => this.run(lookupSql, lookupParams),
-      ),
+      fields: await describeFields(result.fields, this.typeNames, (lookupSql, lookupParams) => this.run(lookupSql, lookupParams)),
       rows: result.rows,
     };
   }
