@@ -48,8 +48,7 @@ export type Converter = (value: JsonValue | undefined) => string | null;
 
 /** The field's value as it appeared, for raw_field_value. */
 export function rawFieldText(value: JsonValue | undefined): string {
-  if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return value === undefined || value === null ? '' : scalarText(value);
 }
 
 /**
@@ -111,7 +110,7 @@ function valueConverter(column: TargetColumn, options: ConversionOptions): (valu
       };
     default:
       // Other types (json, time, …): PostgreSQL judges the value's text; a failure there fails the COPY.
-      return (value) => checkedText(rawFieldText(value), options);
+      return (value) => checkedText(scalarText(value), options);
   }
 }
 
