@@ -32,8 +32,11 @@ export function port(value: string | undefined, fallback: number): number {
 
 export type EngineFlag = 'pglite' | 'postgres';
 
+/** The parsed values of ENGINE_OPTIONS. */
+export type EngineFlagValues = { engine?: string; 'database-url'?: string; 'data-dir'?: string };
+
 /** --engine, --database-url and --data-dir, checked together. */
-export function engineFlags(values: { engine?: string; 'database-url'?: string; 'data-dir'?: string }, defaultDataDir: string) {
+export function engineFlags(values: EngineFlagValues, defaultDataDir: string) {
   const engine = values.engine ?? 'pglite';
   if (engine !== 'pglite' && engine !== 'postgres') throw new UsageError(`--engine must be pglite or postgres, got ${JSON.stringify(engine)}`);
   if (engine === 'postgres' && !values['database-url']) throw new UsageError('--engine postgres needs --database-url postgres://user:password@host:port/database');

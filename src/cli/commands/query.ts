@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { connectToWarehouse, formatTable, startLocalWarehouse } from '../../offline/runner';
-import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags } from '../args';
+import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
 import { workspace } from '../workspace';
 
 export const QUERY_HELP = `Usage: sparkify query "SQL" [--json] [--endpoint URL | --engine pglite|postgres --database-url URL --data-dir DIR]
@@ -36,7 +36,7 @@ export async function queryCommand(args: string[]): Promise<number> {
   }
 }
 
-function endpointUrl(endpoint: string, values: { engine?: string; 'database-url'?: string; 'data-dir'?: string }): string {
+function endpointUrl(endpoint: string, values: EngineFlagValues): string {
   if (values.engine || values['database-url'] || values['data-dir']) {
     throw new UsageError('--endpoint uses a running emulator; --engine, --database-url and --data-dir are for starting one');
   }
@@ -44,7 +44,7 @@ function endpointUrl(endpoint: string, values: { engine?: string; 'database-url'
   return endpoint;
 }
 
-async function startKeptWarehouse(values: { engine?: string; 'database-url'?: string; 'data-dir'?: string }) {
+async function startKeptWarehouse(values: EngineFlagValues) {
   const engine = engineFlags(values, workspace.warehouse);
   if (engine.warehouseDir && !existsSync(engine.warehouseDir)) {
     console.error(`No local warehouse at ${engine.warehouseDir}: run \`sparkify run\` first, or pass --data-dir`);
