@@ -1,5 +1,6 @@
 /** Flag parsing shared by the commands: node:util parseArgs, strict, with errors a person can act on. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { EngineKind } from '../offline/engines';
 
 /** A mistake in how the command was called; main prints it with a pointer to --help and exits 2. */
 export class UsageError extends Error {
@@ -30,8 +31,6 @@ export function port(value: string | undefined, fallback: number): number {
   return Number(value);
 }
 
-export type EngineFlag = 'pglite' | 'postgres';
-
 /** The parsed values of ENGINE_OPTIONS. */
 export type EngineFlagValues = { engine?: string; 'database-url'?: string; 'data-dir'?: string };
 
@@ -43,7 +42,7 @@ export function engineFlags(values: EngineFlagValues, defaultDataDir: string) {
   if (engine === 'pglite' && values['database-url']) throw new UsageError('--database-url applies to --engine postgres only');
   if (engine === 'postgres' && values['data-dir']) throw new UsageError('--data-dir applies to --engine pglite only; the server keeps its own data');
   return {
-    engine: engine as EngineFlag,
+    engine: engine as EngineKind,
     databaseUrl: values['database-url'],
     warehouseDir: engine === 'pglite' ? (values['data-dir'] ?? defaultDataDir) : undefined,
   };

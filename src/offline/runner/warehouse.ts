@@ -4,6 +4,7 @@
  */
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { startEmulator, type RunningEmulator } from '../emulator';
+import type { EngineKind } from '../engines';
 import type { WarehouseTarget } from '../../pipeline/config';
 import { describeStatement, fetchResultRows, submitStatement, type Value } from '../../redshift/data-api';
 import { waitForStatement } from '../../pipeline/poll';
@@ -30,7 +31,7 @@ export function offlineClientEnvironment(endpoint: string): Record<string, strin
 }
 
 export interface WarehouseOptions {
-  engine?: 'pglite' | 'postgres';
+  engine?: EngineKind;
   /** PostgreSQL server URL, for engine 'postgres'. */
   databaseUrl?: string;
   /** PGlite data directory; without it the warehouse lives in memory and is gone at stop(). */
