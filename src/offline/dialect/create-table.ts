@@ -10,7 +10,7 @@
  *   varchar(n), so pg_attribute.atttypmod - 4 is the length in bytes;
  * - a `#name` table is created TEMPORARY.
  */
-import { SqlError, varcharBytesConstraintName } from './errors';
+import { SqlError, syntaxErrorAt, varcharBytesConstraintName } from './errors';
 import { quoteIdentifier, rewriteRange } from './expressions';
 import type { Token } from '../../sql/tokenizer';
 import { isPunct, isSignificant, isWord, matchingParen, skipInsignificant, splitOnCommas, significantTexts, textOf } from './token-cursor';
@@ -286,7 +286,7 @@ function referencesEnd(tokens: Token[], tableIndex: number, to: number): number 
 /** `(seed, step)` at `open` → PostgreSQL's identity clause. */
 function identityClause(tokens: Token[], open: number, to: number, kind: 'ALWAYS' | 'BY DEFAULT'): { text: string; next: number } {
   const close = isPunct(tokens[open], '(') ? matchingParen(tokens, open, to) : -1;
-  if (close === -1) throw new SqlError(`syntax error at or near "${tokens[open]?.text ?? 'end of input'}"`);
+  if (close === -1) throw syntaxErrorAt(tokens[open]);
   const args = splitOnCommas(tokens, open + 1, close).map((range) => significantTexts(tokens, range.from, range.to).join(''));
   if (args.length !== 2 || !args.every((arg) => /^[+-]?\d+$/.test(arg))) {
     throw new SqlError(`syntax error at or near "${textOf(tokens, open, close + 1)}"`);

@@ -10,6 +10,11 @@ export class SqlError extends Error {
   }
 }
 
+/** PostgreSQL's syntax error at a token, or at the end of the statement when there is none. */
+export function syntaxErrorAt(token: { text: string } | undefined): SqlError {
+  return new SqlError(`syntax error at or near "${token ? token.text : 'end of input'}"`);
+}
+
 /** PostgreSQL's longest identifier, in bytes. */
 const MAX_NAME_BYTES = 63;
 

@@ -4,7 +4,7 @@
  * simplified form `MERGE INTO t USING s ON cond REMOVE DUPLICATES` replaces the matched target rows
  * (and their duplicates) with the source rows and inserts the unmatched ones.
  */
-import { SqlError } from './errors';
+import { SqlError, syntaxErrorAt } from './errors';
 import { rewriteRange } from './expressions';
 import { readTableName } from './table-name';
 import type { Token } from '../../sql/tokenizer';
@@ -60,8 +60,4 @@ function checkWhenClauses(tokens: Token[], from: number, end: number) {
 function tableName(tokens: Token[], from: number): string {
   const start = skipInsignificant(tokens, from);
   return rewriteRange(tokens, start, readTableName(tokens, start, tokens.length));
-}
-
-function syntaxErrorAt(token: Token | undefined): SqlError {
-  return new SqlError(`syntax error at or near "${token ? token.text : 'end of input'}"`);
 }

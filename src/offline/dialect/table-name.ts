@@ -1,5 +1,5 @@
 /** Table names in statements the dialect reshapes, and the no-op that stands for a statement with no local effect. */
-import { SqlError } from './errors';
+import { SqlError, syntaxErrorAt } from './errors';
 import type { Token } from '../../sql/tokenizer';
 import { isPunct, skipInsignificant } from './token-cursor';
 
@@ -9,7 +9,7 @@ export function readTableName(tokens: Token[], i: number, end: number): number {
   let next = i;
   for (;;) {
     const part = tokens[next];
-    if (part?.kind !== 'word' && part?.kind !== 'quoted') throw new SqlError(`syntax error at or near "${part?.text ?? 'end of input'}"`);
+    if (part?.kind !== 'word' && part?.kind !== 'quoted') throw syntaxErrorAt(part);
     next++;
     const dot = skipInsignificant(tokens, next, end);
     if (!isPunct(tokens[dot], '.')) return next;
