@@ -3,7 +3,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ensureLoadErrorTables } from '../copy';
-import { createEngine, type Engine, type EngineKind } from '../engines';
+import { createEngine, withEngineSession, type Engine, type EngineKind } from '../engines';
 import { FolderObjectStore } from '../s3/object-store';
 import { Metadata } from './metadata';
 import { DataApi } from './operations';
@@ -42,12 +42,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   const engine = await createEngine({ kind: options.engine ?? 'pglite', databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   try {
-    const session = await engine.openSession();
-    try {
-      await ensureLoadErrorTables(session);
-    } finally {
-      await session.release();
-    }
+    await withEngineSession(engine, ensureLoadErrorTables);
     const objectStore = new FolderObjectStore({ root: options.s3Root, buckets: options.buckets });
     const api = new DataApi(new StatementRunner(engine, objectStore, database), new Metadata(engine, database), database);
     const server = createDataApiServer(api.operations);

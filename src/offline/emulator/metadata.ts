@@ -2,7 +2,7 @@
  * ListDatabases, ListSchemas, ListTables and DescribeTable: the warehouse's catalogue, read from
  * PostgreSQL's. The emulator serves one database, named by its `database` option.
  */
-import type { Engine, EngineSession } from '../engines';
+import { withEngineSession, type Engine, type EngineSession } from '../engines';
 import { ApiError } from './api-error';
 import { optionalInteger, optionalString, requiredString, type Json } from './input';
 import { pageOf, readNextToken } from './paging';
@@ -95,13 +95,10 @@ export class Metadata {
   }
 
   private async query(borrowed: EngineSession | undefined, sql: string, params: unknown[]): Promise<unknown[][]> {
-    if (borrowed) return (await borrowed.query(sql, params)).rows;
-    const session: EngineSession = await this.engine.openSession();
-    try {
-      return (await session.query(sql, params)).rows;
-    } finally {
-      await session.release();
-    }
+    const outcome = borrowed
+      ? await borrowed.query(sql, params)
+      : await withEngineSession(this.engine, (session) => session.query(sql, params));
+    return outcome.rows;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Engine, EngineKind } from './engine';
+import type { Engine, EngineKind, EngineSession } from './engine';
 import { PgliteEngine } from './pglite';
 import { PostgresEngine } from './postgres';
 
@@ -23,5 +23,15 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       return PostgresEngine.create({ databaseUrl: options.databaseUrl });
     default:
       throw new Error(`Unknown engine "${String(options.kind)}": expected pglite or postgres.`);
+  }
+}
+
+/** Runs `work` on a session of its own and releases the session however `work` ends. */
+export async function withEngineSession<T>(engine: Engine, work: (session: EngineSession) => Promise<T>): Promise<T> {
+  const session = await engine.openSession();
+  try {
+    return await work(session);
+  } finally {
+    await session.release();
   }
 }

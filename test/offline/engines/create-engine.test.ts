@@ -2,16 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine, type Engine } from '../../../src/offline/engines';
+import { createEngine, withEngineSession, type Engine } from '../../../src/offline/engines';
 
-async function queryOnce(engine: Engine, sql: string) {
-  const session = await engine.openSession();
-  try {
-    return await session.query(sql);
-  } finally {
-    await session.release();
-  }
-}
+const queryOnce = (engine: Engine, sql: string) => withEngineSession(engine, (session) => session.query(sql));
 
 describe('createEngine', () => {
   test('refuses options that belong to the other engine, and unknown engines', async () => {

@@ -1,4 +1,4 @@
-import type { Engine } from '../../../src/offline/engines';
+import { withEngineSession, type Engine, type EngineSession } from '../../../src/offline/engines';
 import { createTestEngine, ENGINE_KINDS } from '../../support/engines';
 
 async function* lines(count: number, linesPerChunk: number): AsyncIterable<string> {
@@ -18,14 +18,7 @@ describe.each(ENGINE_KINDS)('%s engine', (kind) => {
   });
   afterAll(() => dispose());
 
-  async function withSession<T>(work: (session: Awaited<ReturnType<Engine['openSession']>>) => Promise<T>): Promise<T> {
-    const session = await engine.openSession();
-    try {
-      return await work(session);
-    } finally {
-      await session.release();
-    }
-  }
+  const withSession = <T>(work: (session: EngineSession) => Promise<T>) => withEngineSession(engine, work);
 
   test('normalises cells the same way on both engines', async () => {
     const outcome = await withSession((session) =>
