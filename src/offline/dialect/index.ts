@@ -9,7 +9,7 @@ import { SqlError } from './errors';
 import { rewriteRange } from './expressions';
 import { translateMerge } from './merge';
 import { splitStatementTokens, tokenize, type Token } from '../../sql/tokenizer';
-import { significantTexts } from './token-cursor';
+import { significantTexts, textOf } from './token-cursor';
 import { rejectUnsupported } from './unsupported';
 import { translateAlterTable, translateAnalyze, translateCreateView, translateSetting, translateVacuum } from './utility-statements';
 
@@ -32,7 +32,7 @@ export function translate(redshiftSql: string): TranslatedStatement[] {
 }
 
 function translateStatement(tokens: Token[]): TranslatedStatement[] {
-  const source = tokens.map((t) => t.text).join('');
+  const source = textOf(tokens, 0, tokens.length);
   const sql = (text: string, commitsTransaction = false): TranslatedStatement => ({ kind: 'sql', sql: text, source, commitsTransaction });
   const [first, second] = significantTexts(tokens, 0, tokens.length);
   if (first === 'copy') return [{ kind: 'copy', source }];
