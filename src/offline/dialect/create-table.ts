@@ -164,13 +164,16 @@ function tableElements(tokens: Token[], from: number, to: number): string {
 }
 
 function isCheckConstraint(tokens: Token[], first: number): boolean {
-  return isWord(tokens[isWord(tokens[first], 'constraint') ? skipAfterWords(tokens, first, 2) : first], 'check');
+  return isWord(tokens[afterConstraintName(tokens, first)], 'check');
 }
 
 function isUnenforcedTableConstraint(tokens: Token[], first: number): boolean {
-  let i = first;
-  if (isWord(tokens[i], 'constraint')) i = skipAfterWords(tokens, i, 2);
-  return isWord(tokens[i], 'primary', 'unique', 'foreign');
+  return isWord(tokens[afterConstraintName(tokens, first)], 'primary', 'unique', 'foreign');
+}
+
+/** Where a table constraint's kind is: after `CONSTRAINT name` when it has one. */
+function afterConstraintName(tokens: Token[], first: number): number {
+  return isWord(tokens[first], 'constraint') ? skipAfterWords(tokens, first, 2) : first;
 }
 
 /** `name type [attributes…]` → PostgreSQL, with a byte-length CHECK for VARCHAR. */
