@@ -30,7 +30,7 @@ async function handle(operations: Operations, request: IncomingMessage, response
       throw new ApiError('UnknownOperationException', 400, `The Redshift Data API emulator does not support the operation "${operationName}".`);
     }
     const input = await readJson(request);
-    send(response, requestId, 200, withoutUndefined(await operation(input)));
+    send(response, requestId, 200, await operation(input));
   } catch (error) {
     if (!(error instanceof ApiError)) console.error(`Data API emulator request ${requestId} failed unexpectedly:`, error);
     const apiError =
@@ -71,6 +71,7 @@ async function readJson(request: IncomingMessage): Promise<Json> {
 }
 
 function send(response: ServerResponse, requestId: string, status: number, body: Json, errorType?: string): void {
+  // JSON.stringify leaves out members with no value, as AWS does, rather than sending nulls.
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': CONTENT_TYPE,
@@ -79,9 +80,4 @@ function send(response: ServerResponse, requestId: string, status: number, body:
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
   });
   response.end(payload);
-}
-
-/** Leaves out members with no value, as AWS does, rather than sending nulls. */
-function withoutUndefined(body: Json): Json {
-  return JSON.parse(JSON.stringify(body)) as Json;
 }
