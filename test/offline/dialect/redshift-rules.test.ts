@@ -1,12 +1,13 @@
 /**
  * Each dialect rule proven on both engines, through the real Data API client over HTTP against the emulator.
  */
-import { BatchExecuteStatementCommand, type DescribeStatementCommandOutput } from '@aws-sdk/client-redshift-data';
-import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type SqlRun, type TestEmulator } from '../../support/engines';
+import { BatchExecuteStatementCommand, type DescribeStatementCommandOutput, type RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { ENGINE_KINDS, runSql, TEST_TARGET, useTestEmulator, waitForStatement, type SqlRun } from '../../support/engines';
 
 describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
-  let emulator: TestEmulator;
-  const sql = (text: string, parameters?: Record<string, string>) => runSql(emulator.client, text, parameters);
+  let client: RedshiftDataClient;
+  useTestEmulator(kind, (emulator) => (client = emulator.client));
+  const sql = (text: string, parameters?: Record<string, string>) => runSql(client, text, parameters);
 
   /** Runs and expects FINISHED, reporting the error text otherwise. */
   async function ok(text: string, parameters?: Record<string, string>): Promise<SqlRun> {
@@ -16,19 +17,9 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
   }
 
   async function batch(sqls: string[]): Promise<DescribeStatementCommandOutput> {
-    const { Id } = await emulator.client.send(
-      new BatchExecuteStatementCommand({ Sqls: sqls, Database: 'dev', ClusterIdentifier: 'sparkify-test', DbUser: 'awsuser' }),
-    );
-    return waitForStatement(emulator.client, Id!);
+    const { Id } = await client.send(new BatchExecuteStatementCommand({ ...TEST_TARGET, Sqls: sqls }));
+    return waitForStatement(client, Id!);
   }
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator(kind);
-  });
-
-  afterAll(async () => {
-    await emulator?.stop();
-  });
 
   it('accepts DISTSTYLE, DISTKEY, SORTKEY, ENCODE and BACKUP', async () => {
     await ok(`CREATE TABLE physical (
