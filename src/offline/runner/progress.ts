@@ -4,6 +4,7 @@
  * that was not retried away, which is the one a failed run is reported by.
  */
 import type { StateMachine } from 'aws-local-stepfunctions';
+import type { StatementProgress } from '../../pipeline/poll';
 
 /** The package does not export its event type; take it from run()'s return type. */
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
@@ -33,16 +34,9 @@ function excerpt(text: string): string {
   return text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
 }
 
-interface StatementProgressLike {
-  stage: string;
-  statementId: string;
-  status: string;
-  resultRows: number | null;
-  waitSeconds: number;
-}
-
-function isStatementProgress(value: unknown): value is StatementProgressLike {
-  const v = value as Partial<StatementProgressLike> | null;
+/** Whether a Lambda's result, untyped here, is the pipeline's StatementProgress (stages and polls return one). */
+function isStatementProgress(value: unknown): value is StatementProgress {
+  const v = value as Partial<StatementProgress> | null;
   return typeof v === 'object' && v !== null && typeof v.stage === 'string' && typeof v.statementId === 'string' && typeof v.status === 'string';
 }
 
