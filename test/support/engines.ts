@@ -63,7 +63,6 @@ export interface TestEmulator {
   endpoint: string;
   /** A real SDK client pointed at the emulator: dummy credentials, us-west-2, no retries. */
   client: RedshiftDataClient;
-  engine: Engine;
   stop(): Promise<void>;
 }
 
@@ -91,7 +90,6 @@ export async function startTestEmulator(kind: EngineKind, options: { s3Root?: st
   return {
     endpoint: emulator.endpoint,
     client,
-    engine: emulator.engine,
     async stop() {
       client.destroy();
       await emulator.stop();

@@ -3,7 +3,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { ensureLoadErrorTables } from '../copy';
-import { createEngine, withEngineSession, type Engine, type EngineKind } from '../engines';
+import { createEngine, withEngineSession, type EngineKind } from '../engines';
 import { FolderObjectStore } from '../s3/object-store';
 import { Metadata } from './metadata';
 import { DataApi } from './operations';
@@ -32,7 +32,6 @@ export interface RunningEmulator {
   /** e.g. http://127.0.0.1:4567 */
   endpoint: string;
   port: number;
-  engine: Engine;
   /** Cancels what still runs, waits for it to end, closes the server and the engine. */
   stop(): Promise<void>;
 }
@@ -55,7 +54,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     return {
       endpoint: `http://${urlHost}:${port}`,
       port,
-      engine,
       async stop() {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
