@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { offlineLambdaArn } from './lambda';
 
 export const STATE_MACHINE_FILE = 'statemachine/etl.asl.yml';
 export const SERVERLESS_FILE = 'serverless.yml';
@@ -87,7 +88,7 @@ export async function loadStateMachine(projectRoot: string): Promise<OfflineStat
             modulePath: path.join(projectRoot, handler.slice(0, dot)),
             exportName: handler.slice(dot + 1),
           });
-          state.Resource = `arn:aws:lambda:us-east-1:000000000000:function:${functionKey}`;
+          state.Resource = offlineLambdaArn(functionKey);
         } else if (typeof state.Resource === 'string' && SNS_PUBLISH.test(state.Resource)) {
           tasks.set(name, { kind: 'sns-publish' });
         } else {

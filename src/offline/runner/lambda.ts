@@ -25,6 +25,11 @@ export async function loadHandler(modulePath: string, exportName: string): Promi
 
 const TIMEOUT_MS = 15 * 60 * 1000;
 
+/** The ARN a function has offline: in the definition's Task states (the interpreter validates ARNs) and in its context. */
+export function offlineLambdaArn(functionName: string): string {
+  return `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`;
+}
+
 function lambdaContext(functionName: string): Context {
   const deadline = Date.now() + TIMEOUT_MS;
   const unsupported = () => {
@@ -34,7 +39,7 @@ function lambdaContext(functionName: string): Context {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    invokedFunctionArn: offlineLambdaArn(functionName),
     memoryLimitInMB: '1024',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
