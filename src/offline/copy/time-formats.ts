@@ -68,10 +68,14 @@ function assemble(p: Parts): string | null {
   return formatUtc(new Date(local.getTime() - p.offsetMinutes * 60_000), micros);
 }
 
+/** What may follow an 'auto' date: a time (seconds and fraction optional), then a UTC offset. */
+const AUTO_TIME_AND_OFFSET = String.raw`(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$`;
+const autoPattern = (date: string) => new RegExp(`^${date}${AUTO_TIME_AND_OFFSET}`, 'i');
+
 const AUTO_PATTERNS: { regex: RegExp; order: 'ymd' | 'mdy' }[] = [
-  { regex: /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i, order: 'ymd' },
-  { regex: /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i, order: 'ymd' },
-  { regex: /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i, order: 'mdy' },
+  { regex: autoPattern(String.raw`(\d{4})-(\d{1,2})-(\d{1,2})`), order: 'ymd' },
+  { regex: autoPattern(String.raw`(\d{4})\/(\d{1,2})\/(\d{1,2})`), order: 'ymd' },
+  { regex: autoPattern(String.raw`(\d{1,2})\/(\d{1,2})\/(\d{4})`), order: 'mdy' },
 ];
 
 /** 'auto': ISO 8601 and the common slash forms, with an optional UTC offset. */
