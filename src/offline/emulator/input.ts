@@ -14,7 +14,9 @@ function constraintError(value: unknown, member: string, constraint: string) {
 /** The request member names in the model are PascalCase; the messages name them in camelCase. */
 const memberPath = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
-export function optionalString(input: Json, name: string, limits: { min?: number; max?: number; pattern?: RegExp } = {}): string | undefined {
+type StringLimits = { min?: number; max?: number; pattern?: RegExp };
+
+export function optionalString(input: Json, name: string, limits: StringLimits = {}): string | undefined {
   const value = input[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw validationError(`${name} must be a string.`);
@@ -30,7 +32,7 @@ export function optionalString(input: Json, name: string, limits: { min?: number
   return value;
 }
 
-export function requiredString(input: Json, name: string, limits: { min?: number; max?: number; pattern?: RegExp } = {}): string {
+export function requiredString(input: Json, name: string, limits: StringLimits = {}): string {
   const value = optionalString(input, name, limits);
   if (value === undefined) throw validationError(`1 validation error detected: Value null at '${memberPath(name)}' failed to satisfy constraint: Member must not be null`);
   return value;
