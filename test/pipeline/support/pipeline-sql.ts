@@ -7,7 +7,7 @@ import type { RunInput } from '../../../src/pipeline/run-input';
 import { stageSubmission, type Stage } from '../../../src/pipeline/stages';
 import { submitStatement } from '../../../src/redshift/data-api';
 
-/** The environment the offline runner gives the handlers: defaults, the emulator's cluster id and user. */
+/** The handlers' environment in these tests: a cluster id and database user (the emulator takes any), the rest defaults. */
 export const OFFLINE_ENV = { REDSHIFT_CLUSTER_ID: 'sparkify-test', REDSHIFT_DB_USER: 'awsuser', REDSHIFT_DATABASE: 'dev' };
 
 export const testConfig: PipelineConfig = loadConfig(OFFLINE_ENV);
