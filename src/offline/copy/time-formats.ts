@@ -21,9 +21,15 @@ export function timeFormat(spec: string): TimeFormat | null {
   return patternFormat(spec);
 }
 
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  const date = new Date(Date.UTC(year, month - 1, day));
+/** The UTC instant of a calendar date and time (month from 1), years 0–99 included. */
+function utcDate(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): Date {
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   if (year < 100) date.setUTCFullYear(year); // Date.UTC maps years 0–99 to 1900–1999
+  return date;
+}
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  const date = utcDate(year, month, day);
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
@@ -63,8 +69,7 @@ interface Parts {
 function assemble(p: Parts): string | null {
   if (!isCalendarDate(p.year, p.month, p.day) || p.hour > 23 || p.minute > 59 || p.second > 59) return null;
   const micros = Number((p.fraction + '000000').slice(0, 6));
-  const local = new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second));
-  if (p.year < 100) local.setUTCFullYear(p.year); // Date.UTC maps years 0–99 to 1900–1999
+  const local = utcDate(p.year, p.month, p.day, p.hour, p.minute, p.second);
   return formatUtc(new Date(local.getTime() - p.offsetMinutes * 60_000), micros);
 }
 
