@@ -2,8 +2,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DATASET_MANIFEST, generateDataset, type GeneratedDataset } from '../../src/datagen';
+import { SAMPLE } from '../e2e/sample';
 
-const SAMPLE = path.resolve(__dirname, '../../../shared/data/sparkify-sample');
 
 async function listFiles(root: string, dir = ''): Promise<string[]> {
   const entries = await readdir(path.join(root, dir), { withFileTypes: true });

@@ -1,5 +1,5 @@
 import { startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
-import { SAMPLE } from './sample-run';
+import { SAMPLE } from './sample';
 
 describe('a failing offline run', () => {
   let runner: OfflineRunner;

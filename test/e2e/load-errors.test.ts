@@ -1,7 +1,7 @@
 import { appendFile, cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatLoadErrors, loadErrorsSince } from '../../src/offline/runner';
-import { SAMPLE } from './sample-run';
+import { SAMPLE } from './sample';
 import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose events hold a bad record', () => {

@@ -4,7 +4,7 @@
  */
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLE } from './sample-run';
+import { SAMPLE } from './sample';
 import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose star schema fails the quality checks', () => {

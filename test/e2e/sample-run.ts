@@ -2,24 +2,10 @@
  * The end-to-end offline run on the real sample, shared by one test file per engine: a process holds
  * one offline runner (the handlers keep their Data API client), and jest gives each file its own.
  */
-import path from 'node:path';
 import type { EngineKind } from '../../src/offline/engines';
 import { gatherSummary, startOfflineRunner, type OfflineRunner, type RunOutcome } from '../../src/offline/runner';
 import { createTestWarehouse, type TestWarehouse } from '../support/engines';
-
-export const SAMPLE = path.resolve(__dirname, '../../../shared/data/sparkify-sample');
-
-/** The counts in the sample's README. */
-export const SAMPLE_COUNTS = {
-  staging_events: 8056,
-  staging_songs: 71,
-  songplays: 6820,
-  users: 97,
-  songs: 71,
-  artists: 69,
-  time: 6813,
-  songplays_matched: 1,
-};
+import { SAMPLE, SAMPLE_COUNTS } from './sample';
 
 function succeeded(outcome: RunOutcome) {
   if (!outcome.succeeded) throw new Error(`The run failed in ${outcome.failure.state}: ${outcome.failure.error}: ${outcome.failure.cause}`);

@@ -3,14 +3,13 @@
  * {"wait": true}, the whole sample load stage by stage, input validation, and pollStatement's mapping
  * of every status (the unknown status and transient errors faked at the SDK boundary only).
  */
-import path from 'node:path';
 import { BatchExecuteStatementCommand, CancelStatementCommand, ExecuteStatementCommand } from '@aws-sdk/client-redshift-data';
 import { ENGINE_KINDS, startTestEmulator, waitForStatement, type TestEmulator } from '../support/engines';
 import { nextWaitSeconds } from '../../src/pipeline/poll';
 import { loadHandlers, setHandlerEnvironment, testContext, type Handlers } from './support/handlers';
 import { OFFLINE_ENV } from './support/pipeline-sql';
+import { SAMPLE } from '../e2e/sample';
 
-const SAMPLE = path.join(__dirname, '../../../shared/data/sparkify-sample');
 const TARGET = { ClusterIdentifier: OFFLINE_ENV.REDSHIFT_CLUSTER_ID, DbUser: OFFLINE_ENV.REDSHIFT_DB_USER, Database: 'dev' };
 
 describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
