@@ -3,7 +3,7 @@
  * Options come in any order, as Redshift allows; anything the offline loader cannot honour is refused
  * with a clear message rather than silently ignored.
  */
-import { tokenize, type Token } from '../../sql/tokenizer';
+import { isSignificant, tokenize, type Token } from '../../sql/tokenizer';
 import { parseS3Url, type S3Location } from '../s3/s3-url';
 import { CopyFailedError } from './errors';
 
@@ -46,7 +46,7 @@ const UNSUPPORTED = new Set([
 ]);
 
 export function parseCopyStatement(sql: string): CopyStatement {
-  const tokens = tokenize(sql).filter((t) => t.kind !== 'space' && t.kind !== 'comment');
+  const tokens = tokenize(sql).filter(isSignificant);
   while (tokens.length > 0 && tokens[tokens.length - 1].text === ';') tokens.pop();
   const reader = new TokenReader(tokens);
 
