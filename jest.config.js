@@ -8,9 +8,8 @@ module.exports = {
     '^.+\\.(tsx?|jsx?|cjs|mjs)$': [
       'ts-jest',
       {
-        isolatedModules: true,
         diagnostics: false,
-        tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'es2022', allowJs: true, esModuleInterop: true },
+        tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', target: 'es2022', allowJs: true, esModuleInterop: true },
       },
     ],
   },
