@@ -41,11 +41,11 @@ async function readYaml(file: string): Promise<Json> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new Error(`Cannot read ${file}: ${error.message}`);
   });
-  // Serverless variables (${…}) and CloudFormation tags stay plain strings here, as the brief for deploy says.
+  // Serverless variables (${…}) stay unresolved strings: the runner reads only the states and the handler paths, which use none.
   return parse(text, { logLevel: 'error' }) as Json;
 }
 
-/** serverless.yml functions → { key: "functions/key.handler" }. */
+/** The handler serverless.yml gives a function key, e.g. "functions/createTables.handler". */
 function handlerOf(serverless: Json, functionKey: string, serverlessFile: string): string {
   const functions = isObject(serverless) ? serverless.functions : undefined;
   const fn = isObject(functions) ? functions[functionKey] : undefined;
