@@ -3,12 +3,8 @@
  * S3 path, role or region, so these values go into the SQL text: each has passed a strict pattern in
  * config.ts, and each is still quoted here, in this one helper, as a string literal with '' escaping.
  */
+import { quoteLiteral } from '../sql/quote';
 import type { PipelineConfig } from './config';
-
-/** A SQL string literal: single quotes around the value, each inner quote doubled. */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 /** Replaces every {{name}} in a template; a name without a value is an error, never left in the SQL. */
 export function fillTemplate(template: string, values: Readonly<Record<string, string>>): string {

@@ -1,6 +1,7 @@
 /** Configuration from the environment, the COPY SQL built from it, and the SQL file splitter. */
 import { loadConfig } from '../../src/pipeline/config';
-import { copyValues, fillTemplate, quoteLiteral } from '../../src/pipeline/copy-sql';
+import { copyValues, fillTemplate } from '../../src/pipeline/copy-sql';
+import { quoteLiteral } from '../../src/sql/quote';
 import { parseInput, stageEventSchema, starParameters } from '../../src/pipeline/run-input';
 import { splitStatements } from '../../src/pipeline/sql-files';
 import { stageSubmission } from '../../src/pipeline/stages';

@@ -5,7 +5,7 @@
  * records become load-error rows; more of them than MAXERROR fails the COPY, and the caller's
  * transaction then loads nothing.
  */
-import { quoteIdentifier } from '../dialect/expressions';
+import { quoteIdentifier } from '../../sql/quote';
 import type { EngineSession } from '../engines/engine';
 import type { ObjectStore } from '../s3/object-store';
 import { parseCopyStatement, type CopyStatement } from './copy-statement';

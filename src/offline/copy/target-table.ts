@@ -1,5 +1,5 @@
 /** The COPY's target table and columns, read from the engine's catalog. */
-import { quoteIdentifier } from '../dialect/expressions';
+import { quoteIdentifier } from '../../sql/quote';
 import type { EngineSession } from '../engines/engine';
 import type { TargetColumn } from './conversions';
 import { CopyFailedError } from './errors';

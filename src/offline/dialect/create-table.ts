@@ -11,7 +11,8 @@
  * - a `#name` table is created TEMPORARY.
  */
 import { SqlError, syntaxErrorAt, varcharBytesConstraintName } from './errors';
-import { quoteIdentifier, rewriteRange } from './expressions';
+import { quoteIdentifier } from '../../sql/quote';
+import { rewriteRange } from './expressions';
 import type { Token } from '../../sql/tokenizer';
 import { isPunct, isSignificant, isWord, matchingParen, skipInsignificant, splitOnCommas, significantTexts, textOf } from './token-cursor';
 import { readTableName } from './table-name';

@@ -8,6 +8,7 @@
  * of quoted identifiers. Every other token is copied as it is.
  */
 import { datePart, type DatePart } from './date-parts';
+import { quoteIdentifier } from '../../sql/quote';
 import { SqlError } from './errors';
 import type { Token } from '../../sql/tokenizer';
 import {
@@ -97,11 +98,6 @@ function rewriteAt(tokens: Token[], i: number, from: number, to: number): Rewrit
     default:
       return undefined;
   }
-}
-
-/** `name` as a PostgreSQL quoted identifier, exactly as given (folding to lower case is the caller's business). */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function rewriteCastType(tokens: Token[], i: number, to: number): Rewritten | undefined {

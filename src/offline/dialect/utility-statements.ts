@@ -3,6 +3,7 @@
  * storage and planner: ALTER TABLE, late-binding views, VACUUM, ANALYZE, and SET / RESET / SHOW of
  * Redshift-only settings.
  */
+import { quoteLiteral } from '../../sql/quote';
 import { translateAddColumn, varcharBytesCheck } from './create-table';
 import { rewriteRange } from './expressions';
 import { checkTableExists, NO_OP, readTableName, tableNameInDoBlock } from './table-name';
@@ -70,10 +71,6 @@ function translateAlterColumnType(tokens: Token[], action: number, nameStart: nu
   ALTER TABLE ${table} ADD ${varcharBytesCheck(columnName, type.varcharBytes)};
 END$$`;
   return [rewriteRange(tokens, 0, typeStart) + type.pg, replaceCheck];
-}
-
-function quoteLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Runs the pipeline's own stage SQL against a test emulator, the way the handlers submit it. */
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { loadConfig, type PipelineConfig } from '../../../src/pipeline/config';
-import { quoteLiteral } from '../../../src/pipeline/copy-sql';
+import { quoteLiteral } from '../../../src/sql/quote';
 import { waitForStatement, type StatementProgress } from '../../../src/pipeline/poll';
 import type { RunInput } from '../../../src/pipeline/run-input';
 import { stageSubmission, type Stage } from '../../../src/pipeline/stages';
