@@ -22,6 +22,7 @@ import { startOfflineRunner } from '../src/offline/runner';
 import { createEngine, type EngineKind } from '../src/offline/engines';
 import { encodeRow, inChunks, utcTimestampText } from '../src/offline/copy/pg-text';
 import { loadConfig } from '../src/pipeline/config';
+import { planRun } from '../src/pipeline/run-input';
 import { stageSubmission } from '../src/pipeline/stages';
 import { submitStatement } from '../src/redshift/data-api';
 import { waitForStatement } from '../src/pipeline/poll';
@@ -106,8 +107,9 @@ async function main(): Promise<void> {
       // A stage as its Lambda submits it, waited for in-process.
       const { client } = runner.warehouse;
       const config = loadConfig();
+      const scope = { plan: planRun({}).plan, load: { day: null } };
       const runStage = async (stage: 'createTables' | 'stageEvents') => {
-        const id = await submitStatement(client, config.target, stageSubmission(stage, config, {}));
+        const id = await submitStatement(client, config.target, stageSubmission(stage, config, scope));
         return waitForStatement(client, stage, id);
       };
       if (values['copy-only']) {
@@ -120,7 +122,7 @@ async function main(): Promise<void> {
 
       // The stageEvents stage alone, timed from submit to FINISHED.
       const [copied, copyMs] = await timed(() => runStage('stageEvents'));
-      console.log(`COPY via Data API:   ${fmt(copied.resultRows ?? 0)} rows in ${seconds(copyMs)} (${perSecond(copied.resultRows ?? 0, copyMs)}), JSON with jsonpaths, TRUNCATE + COPY; peak RSS ${peakRssMb()}`);
+      console.log(`COPY via Data API:   ${fmt(copied.resultRows ?? 0)} rows in ${seconds(copyMs)} (${perSecond(copied.resultRows ?? 0, copyMs)}), JSON with jsonpaths, CREATE + COPY; peak RSS ${peakRssMb()}`);
     } finally {
       await runner.stop();
     }
@@ -131,7 +133,7 @@ async function main(): Promise<void> {
     try {
       const session = await rawEngine.openSession();
       try {
-        const table = readSql('schema/staging_events.sql').replace(/^[\s\S]*?CREATE TABLE IF NOT EXISTS staging_events \(/m, 'CREATE TEMP TABLE bench_raw_copy (').replace(/\)\s*DISTSTYLE[\s\S]*$/, ')');
+        const table = readSql('staging/staging_events.sql').replace(/^[\s\S]*?CREATE TABLE {{staging_events}} \(/m, 'CREATE TEMP TABLE bench_raw_copy (').replace(/\)\s*DISTSTYLE[\s\S]*$/, ')');
         await session.query(table);
         const lines = createInterface({ input: createReadStream(copyText) });
         const [loaded, rawMs] = await timed(() => session.copyFrom('COPY bench_raw_copy FROM STDIN', inChunks((async function* () {

@@ -1,7 +1,5 @@
--- Row count of every table of the load, plus the songplays that matched a catalogue song.
-SELECT 'staging_events' AS table_name, COUNT(*) AS row_count FROM staging_events
-UNION ALL SELECT 'staging_songs', COUNT(*) FROM staging_songs
-UNION ALL SELECT 'songplays', COUNT(*) FROM songplays
+-- Row count of every published star table, plus the songplays that matched a catalogue song.
+SELECT 'songplays' AS table_name, COUNT(*) AS row_count FROM songplays
 UNION ALL SELECT 'users', COUNT(*) FROM users
 UNION ALL SELECT 'songs', COUNT(*) FROM songs
 UNION ALL SELECT 'artists', COUNT(*) FROM artists

@@ -23,6 +23,8 @@ export interface StatementProgress {
   resultRows: number | null;
   /** Seconds the state machine waits before the next poll. */
   waitSeconds: number;
+  /** 1 for the first submission; each resubmission after a serialization conflict adds one. */
+  attempt: number;
 }
 
 export class StatementFailedError extends Error {
@@ -34,6 +36,18 @@ export class StatementAbortedError extends Error {
 export class UnknownStatementStatusError extends Error {
   override name = 'UnknownStatementStatus';
 }
+/** FAILED with an error that a new identical submission may not get (Redshift's 1023, a lost connection). */
+export class StatementConflictError extends Error {
+  override name = 'StatementConflict';
+}
+
+/**
+ * Redshift's serializable-isolation violation (1023) and the connection-level failures that say nothing
+ * about the SQL itself: the textbook transient errors, worth a resubmission.
+ */
+const TRANSIENT_STATEMENT_ERROR = /^ERROR: 1023 |Serializable isolation violation|conflict with concurrent transaction|could not serialize access|connection (was )?(lost|terminated|reset)|server closed the connection/i;
+
+export const isTransientStatementError = (error: string) => TRANSIENT_STATEMENT_ERROR.test(error);
 
 const SQL_EXCERPT_CHARS = 400;
 
@@ -45,20 +59,22 @@ function failingSql(description: StatementDescription): string {
 }
 
 /** Maps a description to progress, or throws the named error for a statement that will never finish. */
-export function progressOf(stage: string, description: StatementDescription, previousWaitSeconds: number): StatementProgress {
+export function progressOf(stage: string, description: StatementDescription, previousWaitSeconds: number, attempt = 1): StatementProgress {
   const statementId = description.Id ?? '(unknown id)';
   const status = description.Status ?? '(none)';
   const resultRows = description.ResultRows === undefined || description.ResultRows < 0 ? null : description.ResultRows;
   switch (status) {
     case 'FINISHED':
-      return { stage, statementId, status, resultRows, waitSeconds: 0 };
+      return { stage, statementId, status, resultRows, waitSeconds: 0, attempt };
     case 'SUBMITTED':
     case 'PICKED':
     case 'STARTED':
-      return { stage, statementId, status, resultRows: null, waitSeconds: nextWaitSeconds(previousWaitSeconds) };
-    case 'FAILED':
-      throw new StatementFailedError(
-        `Stage ${stage}: statement ${statementId} failed: ${description.Error ?? '(no error text)'} | SQL: ${failingSql(description)}`);
+      return { stage, statementId, status, resultRows: null, waitSeconds: nextWaitSeconds(previousWaitSeconds), attempt };
+    case 'FAILED': {
+      const error = description.Error ?? '(no error text)';
+      const message = `Stage ${stage}: statement ${statementId} failed: ${error} | SQL: ${failingSql(description)}`;
+      throw isTransientStatementError(error) ? new StatementConflictError(message) : new StatementFailedError(message);
+    }
     case 'ABORTED':
       throw new StatementAbortedError(`Stage ${stage}: statement ${statementId} was aborted | SQL: ${failingSql(description)}`);
     default:
@@ -66,8 +82,16 @@ export function progressOf(stage: string, description: StatementDescription, pre
   }
 }
 
-export async function pollStatement(client: RedshiftDataClient, stage: string, statementId: string, previousWaitSeconds: number): Promise<StatementProgress> {
-  return progressOf(stage, await describeStatement(client, statementId), previousWaitSeconds);
+export async function pollStatement(client: RedshiftDataClient, stage: string, statementId: string, previousWaitSeconds: number, attempt = 1): Promise<StatementProgress> {
+  return progressOf(stage, await describeStatement(client, statementId), previousWaitSeconds, attempt);
+}
+
+/** Submissions of one stage after a conflict, the first included: then the conflict fails the stage. */
+export const MAX_STATEMENT_ATTEMPTS = 5;
+
+/** The wait before resubmission `attempt` (2, 3, …): 5 s, 10 s, 20 s, … capped as the polls are. */
+export function conflictBackoffSeconds(attempt: number): number {
+  return Math.min(POLL_WAIT.maxSeconds, POLL_WAIT.initialSeconds * POLL_WAIT.factor ** (attempt - 2));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,31 +1,54 @@
 /**
- * The one handler behind every ETL stage Lambda: validate, submit, and return the statement id at once.
- * With {"wait": true} (a stage run by hand) it waits and returns the outcome; for checkQuality that
- * includes the run report, or the QualityCheckFailed error.
+ * The one handler behind every ETL stage Lambda that submits SQL: validate, submit, and return the
+ * statement id at once. From the state machine the event holds the run's plan (and the load); run by
+ * hand it holds the execution input under `run` (default {}), and the plan is made from it. With
+ * {"wait": true} (a stage run by hand) it waits and returns the outcome; for checkLoad that includes the
+ * load's report, or the error that would keep it from being published.
  */
+import { z } from 'zod';
 import { submitStatement } from '../redshift/data-api';
 import { getRuntime, lambdaHandler, logger } from './lambda';
 import { POLL_WAIT, waitForStatement, type StatementProgress } from './poll';
-import { assertChecksPassed, readRunReport, type RunReport } from './report';
-import { parseInput, stageEventSchema, type StageEvent } from './run-input';
-import { stageSubmission, type Stage } from './stages';
+import { assertPublishable, readLoadReport, type LoadReport } from './report';
+import { loadSchema, parseInput, planRun, runPlanSchema } from './run-input';
+import { LOAD_STAGES, stageSubmission, type Stage, type StageScope } from './stages';
+
+export const stageEventSchema = z.strictObject({
+  plan: runPlanSchema.optional(),
+  load: loadSchema.optional(),
+  run: z.unknown().optional(),
+  wait: z.boolean().default(false),
+});
+export type StageEvent = z.input<typeof stageEventSchema>;
+
+/** The stage's plan and load: as the state machine gives them, or made from the execution input. */
+export function scopeOf(stage: Stage, event: z.output<typeof stageEventSchema>): StageScope {
+  if (event.plan) {
+    if (event.run !== undefined) throw new Error(`Give ${stage} either a plan or a run, not both`);
+    return { plan: event.plan, load: event.load };
+  }
+  const { plan, loads } = planRun(event.run ?? {});
+  if (!LOAD_STAGES.has(stage) || event.load) return { plan, load: event.load };
+  if (loads.length !== 1) throw new Error(`Stage ${stage} loads one day at a time; add "load": {"day": "YYYY-MM-DD"} to the event`);
+  return { plan, load: loads[0] };
+}
 
 export function stageHandler(stage: Stage) {
-  return lambdaHandler(stage, async (event: StageEvent): Promise<StatementProgress & { report?: RunReport }> => {
-    const { run, wait } = parseInput(stageEventSchema, event, `${stage} input`);
+  return lambdaHandler(stage, async (event: StageEvent): Promise<StatementProgress & { report?: LoadReport }> => {
+    const parsed = parseInput(stageEventSchema, event, `${stage} input`);
+    const scope = scopeOf(stage, parsed);
     const { config, client } = getRuntime();
-    const statementId = await submitStatement(client, config.target, stageSubmission(stage, config, run));
+    const submission = stageSubmission(stage, config, scope);
+    const statementId = await submitStatement(client, config.target, submission);
     logger.info('Statement submitted', { stage, statementId });
-    if (wait) {
-      const outcome = await waitForStatement(client, stage, statementId);
-      logger.info('Statement finished', { ...outcome });
-      if (stage !== 'checkQuality') return outcome;
-      // Run by hand, the checks' verdict is the outcome (what reportResults gives the state machine):
-      // the statement finishing only says the checks were counted.
-      const report = await readRunReport(client, statementId);
-      assertChecksPassed(report);
-      return { ...outcome, report };
-    }
-    return { stage, statementId, status: 'SUBMITTED', resultRows: null, waitSeconds: POLL_WAIT.initialSeconds };
+    if (!parsed.wait) return { stage, statementId, status: 'SUBMITTED', resultRows: null, waitSeconds: POLL_WAIT.initialSeconds, attempt: 1 };
+    const outcome = await waitForStatement(client, stage, statementId);
+    logger.info('Statement finished', { ...outcome });
+    if (stage !== 'checkLoad') return outcome;
+    // Run by hand, the load's verdict is the outcome (what reviewLoad gives the state machine): the
+    // statement finishing only says the checks were counted.
+    const report = await readLoadReport(client, scope.load!, statementId, submission.sqls.length);
+    assertPublishable(report, scope.plan);
+    return { ...outcome, report };
   });
 }

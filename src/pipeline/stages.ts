@@ -1,49 +1,65 @@
-/** Which SQL each ETL stage submits. Pure: configuration and run input in, statements out. */
+/** Which SQL each ETL stage submits. Pure: configuration, plan and load in, statements out. */
 import type { PipelineConfig } from './config';
-import { copyValues, fillTemplate, type StagingTable } from './copy-sql';
-import { starParameters, type RunInput } from './run-input';
+import { copyValues, eventSource, fillTemplate } from './copy-sql';
+import { loadTables, runTables } from './load-tables';
+import { loadParameters, type Load, type RunPlan } from './run-input';
 import { readSql, readSqlStatements, splitStatements } from './sql-files';
 import type { Submission } from '../redshift/data-api';
 
-export const STAGES = ['createTables', 'stageEvents', 'stageSongs', 'loadStar', 'checkQuality'] as const;
+/** The stages that submit SQL, in run order. A load stage works on one load; the others on the run. */
+export const STAGES = ['createTables', 'stageSongs', 'stageEvents', 'checkLoad', 'publishLoad', 'countRows'] as const;
 export type Stage = (typeof STAGES)[number];
+export const LOAD_STAGES: ReadonlySet<Stage> = new Set(['stageEvents', 'checkLoad', 'publishLoad']);
 
-export const SCHEMA_FILES = [
-  'schema/staging_events.sql',
-  'schema/staging_songs.sql',
-  'schema/songplays.sql',
-  'schema/users.sql',
-  'schema/songs.sql',
-  'schema/artists.sql',
-  'schema/time.sql',
-] as const;
+export const SCHEMA_FILES = ['schema/songplays.sql', 'schema/users.sql', 'schema/songs.sql', 'schema/artists.sql', 'schema/time.sql'] as const;
 
-// time is derived from songplays, so it comes after it; the dimensions depend only on staging.
-export const STAR_FILES = ['star/songs.sql', 'star/artists.sql', 'star/users.sql', 'star/songplays.sql', 'star/time.sql'] as const;
+/** checkLoad's batch: the load's new star rows, then its checks and its accounting (the last two results). */
+export const CHECK_LOAD_FILES = ['load/star.sql', 'checks/load_checks.sql', 'checks/load_accounting.sql'] as const;
 
-/** The quality checks are sub-statement 1 of the checkQuality batch, the row counts sub-statement 2. */
-export const CHECK_FILES = ['checks/quality_checks.sql', 'checks/row_counts.sql'] as const;
+const statementsOf = (files: readonly string[], values: Readonly<Record<string, string>> = {}) =>
+  files.flatMap((file) => splitStatements(fillTemplate(readSql(file), values)));
 
-const statementsOf = (files: readonly string[]) => files.flatMap((file) => readSqlStatements(file));
+/** What a stage runs on: the run's plan, and for a load stage its load. */
+export interface StageScope {
+  plan: RunPlan;
+  load?: Load;
+}
 
-/** A staging table's TRUNCATE + COPY (sql/staging/<table>.sql), its {{placeholders}} filled from the configuration. */
-const copyStatements = (table: StagingTable, config: PipelineConfig) =>
-  splitStatements(fillTemplate(readSql(`staging/${table}.sql`), copyValues(table, config)));
+function loadOf(stage: Stage, scope: StageScope): Load {
+  if (!scope.load) throw new Error(`Stage ${stage} works on one load; none was given`);
+  return scope.load;
+}
 
-export function stageSubmission(stage: Stage, config: PipelineConfig, run: RunInput): Submission {
+export function stageSubmission(stage: Stage, config: PipelineConfig, scope: StageScope): Submission {
+  const { plan } = scope;
   const name = `sparkify-${stage}`;
+  const tables = () => ({ ...runTables(plan), ...loadTables(plan, loadOf(stage, scope)) });
   switch (stage) {
     case 'createTables':
-      return { name, sqls: statementsOf(SCHEMA_FILES) };
-    case 'stageEvents':
-      return { name, sqls: copyStatements('staging_events', config) };
-    case 'stageSongs':
-      return { name, sqls: copyStatements('staging_songs', config) };
-    case 'loadStar':
-      // One BatchExecuteStatement, one transaction: analysts see the old star schema or the new one,
-      // never a half-loaded one. That is why the star SQL deletes rather than truncates.
-      return { name, sqls: statementsOf(STAR_FILES), parameters: { ...starParameters(run) } };
-    case 'checkQuality':
-      return { name, sqls: statementsOf(CHECK_FILES) };
+      return { name, sqls: SCHEMA_FILES.flatMap((file) => readSqlStatements(file)) };
+    case 'stageSongs': {
+      // Without songs the run's catalogue is empty, so its loads match against the published one.
+      const values = { ...runTables(plan), ...copyValues(config.s3.songData, config) };
+      const files = plan.songs ? ['staging/staging_songs.sql', 'staging/copy_songs.sql', 'load/catalogue.sql'] : ['staging/staging_songs.sql', 'load/catalogue.sql'];
+      return { name, sqls: statementsOf(files, values) };
+    }
+    case 'stageEvents': {
+      const values = { ...tables(), ...copyValues(eventSource(config, loadOf(stage, scope)), config) };
+      return { name, sqls: statementsOf(['staging/staging_events.sql', 'staging/copy_events.sql'], values) };
+    }
+    case 'checkLoad':
+      return { name, sqls: statementsOf(CHECK_LOAD_FILES, tables()), parameters: { ...loadParameters(plan, loadOf(stage, scope)) } };
+    case 'publishLoad':
+      // One BatchExecuteStatement, one transaction: analysts see the star schema before or after the
+      // load, never half of it.
+      return { name, sqls: statementsOf(['publish/star.sql'], tables()), parameters: { ...loadParameters(plan, loadOf(stage, scope)) } };
+    case 'countRows':
+      return { name, sqls: readSqlStatements('checks/row_counts.sql') };
   }
+}
+
+/** Drops a load's tables, or (no load) the run's own: what a failed or finished execution leaves. */
+export function cleanUpSubmission(scope: StageScope): Submission {
+  const names = Object.values(scope.load ? loadTables(scope.plan, scope.load) : runTables(scope.plan));
+  return { name: 'sparkify-cleanUp', sqls: [`DROP TABLE IF EXISTS ${names.join(', ')}`] };
 }

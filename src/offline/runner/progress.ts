@@ -45,7 +45,10 @@ export class ProgressReporter {
   private readonly entered = new Set<string>();
   /** States whose error was just caught: their exit carries no result worth a line. */
   private readonly caught = new Set<string>();
-  private readonly taskResults = new Map<string, { functionKey: string; result: unknown }>();
+  /** Per state, in the order the handlers returned: the Map runs one state for several loads at once. */
+  private readonly taskResults = new Map<string, { functionKey: string; result: unknown }[]>();
+  /** The day each Map iteration loads, from its first state's input, to label its lines. */
+  private readonly iterationDays = new Map<number, string>();
   /** What a Task that is not a Lambda did, shown as its exit line. */
   private readonly taskNotes = new Map<string, string>();
   /** Failures in order; a retry takes its state's failure back off. */
@@ -59,7 +62,9 @@ export class ProgressReporter {
 
   /** The Task wrapper hands over each handler's result, which the event log shows only after ResultPath. */
   recordTaskResult(state: string, functionKey: string, result: unknown): void {
-    this.taskResults.set(state, { functionKey, result });
+    const queue = this.taskResults.get(state) ?? [];
+    queue.push({ functionKey, result });
+    this.taskResults.set(state, queue);
   }
 
   /**
@@ -75,30 +80,37 @@ export class ProgressReporter {
   }
 
   onEvent(event: EventLog): void {
+    const index = 'index' in event ? event.index : undefined;
+    if (event.type === 'StateEntered' && index !== undefined && !this.iterationDays.has(index)) {
+      const day = (event.state.input as { load?: { day?: unknown } } | null)?.load?.day;
+      this.iterationDays.set(index, typeof day === 'string' ? day : 'all days');
+    }
+    const name = 'state' in event ? this.labelled(event.state.name, index) : '';
     switch (event.type) {
-      case 'StateEntered':
-        if ((event.state.type === 'Task' || event.state.type === 'Parallel') && !this.entered.has(event.state.name)) {
-          this.entered.add(event.state.name);
-          this.line(`${event.state.name}: started`);
+      case 'StateEntered': {
+        if ((event.state.type === 'Task' || event.state.type === 'Map') && !this.entered.has(name)) {
+          this.entered.add(name);
+          this.line(`${name}: started`);
         }
         break;
+      }
       case 'StateExited':
-        if (this.caught.delete(event.state.name)) break;
-        if (event.state.type === 'Task') this.line(`${event.state.name}: ${this.describeResult(event.state.name)}`);
+        if (this.caught.delete(name)) break;
+        if (event.state.type === 'Task') this.line(`${name}: ${this.describeResult(event.state.name)}`);
         break;
       case 'StateFailed': {
-        const failure = { state: event.state.name, error: event.Error, cause: causeMessage(event.Cause) };
+        const failure = { state: name, error: event.Error, cause: causeMessage(event.Cause) };
         this.failures.push(failure);
         this.line(`${failure.state}: failed with ${failure.error}: ${excerpt(failure.cause)}`);
         break;
       }
       case 'StateRetried':
         this.failures.pop();
-        this.line(`${event.state.name}: retrying, attempt ${event.retry.attempt + 1}`);
+        this.line(`${name}: retrying, attempt ${event.retry.attempt + 1}`);
         break;
       case 'StateCaught':
-        this.caught.add(event.state.name);
-        this.line(`${event.state.name}: error caught, continuing at ${event.catch.catcher.Next}`);
+        this.caught.add(name);
+        this.line(`${name}: error caught, continuing at ${event.catch.catcher.Next}`);
         break;
       case 'ExecutionSucceeded':
         this.line('execution succeeded');
@@ -111,10 +123,15 @@ export class ProgressReporter {
     }
   }
 
+  /** A state's name, with the day its Map iteration loads. */
+  private labelled(state: string, index: number | undefined): string {
+    return index === undefined ? state : `${state} [${this.iterationDays.get(index) ?? `load ${index}`}]`;
+  }
+
   private describeResult(state: string): string {
     const note = this.taskNotes.get(state);
     if (note !== undefined) return note;
-    const { functionKey, result } = this.taskResults.get(state) ?? {};
+    const { functionKey, result } = this.taskResults.get(state)?.shift() ?? {};
     if (!isStatementProgress(result)) return 'done';
     const { stage, statementId, status, resultRows, waitSeconds } = result;
     const id = statementId.slice(0, 8);

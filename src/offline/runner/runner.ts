@@ -30,6 +30,8 @@ export interface OfflineRunnerOptions extends WarehouseOptions {
   onProgress?: (line: string) => void;
 }
 
+const OFFLINE_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:sparkify-etl-offline';
+
 /** The interpreter's JSON type, which the package does not export. */
 type JsonValue = Parameters<StateMachine['run']>[0];
 
@@ -129,7 +131,13 @@ async function runOnce(
     };
   }
 
-  const execution = new StateMachine(machine.definition).run(input, { overrides });
+  // The context object Step Functions gives every execution; PlanRun names the run's tables after its id.
+  const executionName = randomUUID();
+  const context = {
+    Execution: { Id: `${OFFLINE_STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${executionName}`, Name: executionName, Input: input, StartTime: startedAt.toISOString() },
+    StateMachine: { Id: OFFLINE_STATE_MACHINE_ARN, Name: 'sparkify-etl-offline' },
+  };
+  const execution = new StateMachine(machine.definition).run(input, { overrides, context });
   signal?.addEventListener('abort', () => execution.abort(), { once: true });
   const logged = (async () => {
     for await (const event of execution.eventLogs) progress.onEvent(event);

@@ -10,7 +10,7 @@ import type { LocalWarehouse } from './warehouse';
 
 const count = z.number().int().nonnegative();
 
-/** What `sparkify run --json` prints, in this key order. */
+/** What `sparkify run --json` prints, in this key order: the run's staged records, the published tables, its unusable records. */
 export interface RunCounts {
   staging_events: number;
   staging_songs: number;
@@ -20,6 +20,8 @@ export interface RunCounts {
   artists: number;
   time: number;
   songplays_matched: number;
+  unusable_records: number;
+  unusable_by_reason: Record<string, number>;
 }
 
 const executionOutputSchema = z.object({
@@ -27,6 +29,7 @@ const executionOutputSchema = z.object({
     staging_events: count, staging_songs: count, songplays: count, users: count, songs: count, artists: count, time: count,
   }),
   songplaysMatched: count,
+  unusable: z.record(z.string(), count),
 });
 
 /** Reads the counts from the state machine's output, or says what is missing. */
@@ -36,10 +39,11 @@ export function countsFromOutput(output: unknown): RunCounts {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`The execution output lacks the row counts (${problems}): ${JSON.stringify(output)}`);
   }
-  const { rowCounts: c, songplaysMatched } = parsed.data;
+  const { rowCounts: c, songplaysMatched, unusable } = parsed.data;
   return {
     staging_events: c.staging_events, staging_songs: c.staging_songs, songplays: c.songplays, users: c.users,
     songs: c.songs, artists: c.artists, time: c.time, songplays_matched: songplaysMatched,
+    unusable_records: Object.values(unusable).reduce((sum, n) => sum + n, 0), unusable_by_reason: unusable,
   };
 }
 
@@ -102,10 +106,14 @@ export function formatTable(rows: Record<string, Value>[]): string {
 }
 
 export function formatSummary(summary: RunSummary): string {
-  const counts = Object.entries(summary.counts).map(([table, rows]) => ({ table, rows }));
+  const { unusable_records, unusable_by_reason, ...tables } = summary.counts;
+  const counts = Object.entries(tables).map(([table, rows]) => ({ table, rows }));
   const sections = [
     `Row counts\n${formatTable(counts)}`,
     formatLoadErrors(summary.loadErrors),
+    unusable_records === 0
+      ? 'Unusable records: none'
+      : `Unusable records: ${unusable_records} (not published)\n${formatTable(Object.entries(unusable_by_reason).map(([reason, records]) => ({ reason, records })))}`,
     ...summary.analytics.map(({ title, rows }) => `${title}\n${formatTable(rows)}`),
   ];
   return sections.join('\n\n');

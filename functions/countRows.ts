@@ -1,3 +1,3 @@
 import { stageHandler } from '../src/pipeline/stage-handler';
 
-export const handler = stageHandler('loadStar');
+export const handler = stageHandler('countRows');

@@ -1,3 +1,3 @@
 import { stageHandler } from '../src/pipeline/stage-handler';
 
-export const handler = stageHandler('checkQuality');
+export const handler = stageHandler('checkLoad');

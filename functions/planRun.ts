@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { lambdaHandler, logger } from '../src/pipeline/lambda';
+import { parseInput, planRun, type Load, type RunPlan } from '../src/pipeline/run-input';
+
+/** The execution input, and the execution id that names the run's tables ($$.Execution.Id). */
+const planEventSchema = z.strictObject({ input: z.unknown(), executionId: z.string().min(1) });
+
+export const handler = lambdaHandler('planRun', async (event: unknown): Promise<{ plan: RunPlan; loads: Load[] }> => {
+  const { input, executionId } = parseInput(planEventSchema, event, 'planRun input');
+  const planned = planRun(input, executionId);
+  logger.info('Run planned', { ...planned.plan, loads: planned.loads.length });
+  return planned;
+});

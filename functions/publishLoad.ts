@@ -1,0 +1,3 @@
+import { stageHandler } from '../src/pipeline/stage-handler';
+
+export const handler = stageHandler('publishLoad');
