@@ -1,0 +1,3 @@
+import { describeRunModes } from './run-modes';
+
+describeRunModes('pglite');
