@@ -81,7 +81,7 @@ function parseInput(text: string | undefined): object {
     throw new UsageError(`--input is not JSON: ${(error as Error).message}`);
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new UsageError(`--input must be a JSON object such as {} or {"window": {"start": …, "end": …}}, got ${text}`);
+    throw new UsageError(`--input must be a JSON object such as {} or {"mode": "incremental", "date": "2018-11-01"}, got ${text}`);
   }
   return input;
 }
