@@ -9,7 +9,9 @@ const reportEventSchema = z.strictObject({
   plan: runPlanSchema,
   loads: z.array(z.union([
     z.object({ day: z.string().nullable(), error: z.object({ Error: z.string(), Cause: z.string() }) }),
-    z.object({ day: z.string().nullable(), checks: z.array(z.unknown()), accounting: z.record(z.string(), z.number()), unusable: z.record(z.string(), z.number()) }),
+    z.object({
+      day: z.string().nullable(), stagedEvents: z.number(), stagedSongs: z.number(), songplays: z.number(), unusable: z.record(z.string(), z.number()),
+    }),
   ])),
   countStatementId: z.string().min(1),
 });

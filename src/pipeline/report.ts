@@ -106,8 +106,17 @@ export async function readLoadReport(client: RedshiftDataClient, load: Load, che
 export const COUNTED_TABLES = ['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time'] as const;
 export type CountedTable = (typeof COUNTED_TABLES)[number];
 
-/** What a load of the Map ends with: its report, or the error that stopped it. */
-export type LoadOutcome = LoadReport | { day: string | null; error: { Error: string; Cause: string } };
+/** A published load as the Map keeps it (LoadPublished in the ASL): small, as a year's backfill holds 366. */
+export interface PublishedLoad {
+  day: string | null;
+  stagedEvents: number;
+  stagedSongs: number;
+  songplays: number;
+  unusable: Record<string, number>;
+}
+
+/** What a load of the Map ends with: its summary, or the error that stopped it. */
+export type LoadOutcome = PublishedLoad | { day: string | null; error: { Error: string; Cause: string } };
 
 export interface RunReport {
   mode: RunPlan['mode'];
@@ -117,7 +126,7 @@ export interface RunReport {
   songplaysMatched: number;
   /** This run's unusable records by reason, over all of its loads. */
   unusable: Record<string, number>;
-  loads: LoadReport[];
+  loads: PublishedLoad[];
 }
 
 /** The run's report from its loads and the published row counts; fails naming every load that failed. */
@@ -127,7 +136,7 @@ export function buildRunReport(plan: RunPlan, outcomes: LoadOutcome[], countRows
     const causes = failed.map((o) => `${dayName(o.day)}: ${o.error.Error}: ${causeMessage(o.error.Cause)}`);
     throw new LoadsFailedError(`${failed.length} of ${outcomes.length} load(s) failed and were not published; the others were. ${causes.join(' | ')}`);
   }
-  const loads = outcomes as LoadReport[];
+  const loads = outcomes as PublishedLoad[];
   const counts = new Map(countRows.map((row) => [String(row.table_name), asCount(row.row_count, `row count of ${String(row.table_name)}`)]));
   const countOf = (name: string) => {
     const count = counts.get(name);
@@ -142,8 +151,8 @@ export function buildRunReport(plan: RunPlan, outcomes: LoadOutcome[], countRows
   return {
     mode: plan.mode,
     rowCounts: {
-      staging_events: loads.reduce((sum, load) => sum + load.accounting.staged_events, 0),
-      staging_songs: loads[0]?.accounting.staged_songs ?? 0,
+      staging_events: loads.reduce((sum, load) => sum + load.stagedEvents, 0),
+      staging_songs: loads[0]?.stagedSongs ?? 0,
       songplays: countOf('songplays'), users: countOf('users'), songs: countOf('songs'), artists: countOf('artists'), time: countOf('time'),
     },
     songplaysMatched: countOf('songplays_matched'),

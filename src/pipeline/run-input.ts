@@ -14,8 +14,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** A backfill longer than ten years is a typo, not a plan. */
-export const MAX_BACKFILL_DAYS = 3660;
+/** A year and a day: the loads' outcomes must fit Step Functions' 256 KB state; run longer ranges in parts. */
+export const MAX_BACKFILL_DAYS = 366;
 export const DEFAULT_BACKFILL_CONCURRENCY = 4;
 const MAX_BACKFILL_CONCURRENCY = 40;
 
