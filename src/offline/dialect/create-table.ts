@@ -8,14 +8,15 @@
  * - character types take Redshift's defaults, and a VARCHAR(n) column gets a CHECK that counts bytes, named
  *   so that toRedshiftError can word its violation as Redshift does. The column keeps its declared
  *   varchar(n), so pg_attribute.atttypmod - 4 is the length in bytes;
- * - a `#name` table is created TEMPORARY.
+ * - a `#name` table is created TEMPORARY;
+ * - the table name is locked first (lockTableNames), so that concurrent creations of one table wait for each other.
  */
 import { SqlError, syntaxErrorAt, varcharBytesConstraintName } from './errors';
 import { quoteIdentifier } from '../../sql/quote';
 import { rewriteRange } from './expressions';
 import type { Token } from '../../sql/tokenizer';
 import { isPunct, isSignificant, isWord, matchingParen, skipInsignificant, splitOnCommas, significantTexts, textOf } from './token-cursor';
-import { readTableName } from './table-name';
+import { lockTableNames, readTableName, relationName } from './table-name';
 import { unsupported } from './unsupported';
 import { mapType } from './types';
 
@@ -38,8 +39,13 @@ class Output {
   }
 }
 
-/** `tokens` is one CREATE [LOCAL] [TEMP|TEMPORARY] TABLE statement; undefined when it is another CREATE. */
-export function translateCreateTable(tokens: Token[]): string | undefined {
+/** `tokens` is one CREATE [LOCAL] [TEMP|TEMPORARY] TABLE statement: the lock, then the CREATE; undefined when it is another CREATE. */
+export function translateCreateTable(tokens: Token[]): string[] | undefined {
+  const created = createTableStatement(tokens);
+  return created && [lockTableNames([created.name]), created.sql];
+}
+
+function createTableStatement(tokens: Token[]): { sql: string; name: string } | undefined {
   const end = tokens.length;
   let i = skipInsignificant(tokens, 0, end); // CREATE
   let temporary = false;
@@ -59,6 +65,7 @@ export function translateCreateTable(tokens: Token[]): string | undefined {
     nameStart = skipAfterWords(tokens, nameStart, 3);
   }
   const nameEnd = readTableName(tokens, nameStart, end);
+  const name = relationName(tokens, nameStart, nameEnd);
   const hashTemporary = tokens[nameStart]?.text === '#';
 
   let out = rewriteRange(tokens, 0, tableKeyword);
@@ -68,7 +75,7 @@ export function translateCreateTable(tokens: Token[]): string | undefined {
   const open = skipInsignificant(tokens, nameEnd, end);
   if (!isPunct(tokens[open], '(')) {
     // CREATE TABLE t [attributes] AS query
-    return out + tableAttributesAndQuery(tokens, nameEnd, end);
+    return { sql: out + tableAttributesAndQuery(tokens, nameEnd, end), name };
   }
   const close = matchingParen(tokens, open, end);
   if (close === -1) throw new SqlError('syntax error at end of input');
@@ -78,7 +85,7 @@ export function translateCreateTable(tokens: Token[]): string | undefined {
   const rest = tableAttributesAndQuery(tokens, close + 1, end);
   const isCreateTableAs = findQueryStart(tokens, close + 1, end) !== -1;
   const elements = isCreateTableAs ? rewriteRange(tokens, open + 1, close) : tableElements(tokens, open + 1, close);
-  return out + textOf(tokens, nameEnd, open) + '(' + elements + ')' + rest;
+  return { sql: out + textOf(tokens, nameEnd, open) + '(' + elements + ')' + rest, name };
 }
 
 /** `ALTER TABLE t ADD [COLUMN] definition`: the column definition gets the CREATE TABLE treatment. */

@@ -41,11 +41,49 @@ const REWORDINGS: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^column ".*" can only be updated to DEFAULT/, () => 'cannot set an identity column to a value'],
 ];
 
-/** PostgreSQL's error text → Redshift's, where the two word the same failure differently. */
-export function toRedshiftError(pgMessage: string): string {
+/** What an engine reports of a failure: node-postgres' error fields, which PgliteError carries too. */
+export interface EngineFailure {
+  message: string;
+  /** SQLSTATE. */
+  code?: string;
+  detail?: string;
+}
+
+/** The engine transaction a failure ended, for Redshift's 1023 text. */
+export interface FailedTransaction {
+  pid: number;
+  /** Its transaction id, when it was read before the failure. */
+  xid?: string;
+}
+
+/** serialization_failure and deadlock_detected: where PostgreSQL gives up on a cycle, Redshift raises 1023. */
+const SERIALIZATION_FAILURE_CODES = new Set(['40001', '40P01']);
+const SERIALIZATION_FAILURE_TEXT = /^(could not serialize access due to |deadlock detected)/;
+
+/** PostgreSQL's error → Redshift's text (without the "ERROR: " prefix), where the two word the same failure differently. */
+export function toRedshiftError(failure: EngineFailure, transaction: FailedTransaction): string {
+  const isSerializationFailure = failure.code
+    ? SERIALIZATION_FAILURE_CODES.has(failure.code)
+    : SERIALIZATION_FAILURE_TEXT.test(failure.message);
+  if (isSerializationFailure) return serializableIsolationViolation(failure.detail ?? '', transaction);
   for (const [pattern, reword] of REWORDINGS) {
-    const match = pattern.exec(pgMessage);
+    const match = pattern.exec(failure.message);
     if (match) return reword(match);
   }
-  return pgMessage;
+  return failure.message;
+}
+
+/**
+ * Redshift's 1023 text. The table is the relation a deadlock's detail names by oid (0 when none is named:
+ * PostgreSQL names none for a serialization failure); the cycle is the failed transaction and any other
+ * transaction the detail names (0 when none is known).
+ */
+function serializableIsolationViolation(detail: string, { pid, xid }: FailedTransaction): string {
+  const table = /\brelation (\d+) of database/.exec(detail)?.[1] ?? '0';
+  const named = Array.from(detail.matchAll(/\btransaction (\d+)/g), (match) => match[1]);
+  const xids = [...new Set([...(xid === undefined ? [] : [xid]), ...named])];
+  return (
+    `1023 DETAIL: Serializable isolation violation on table - ${table}, ` +
+    `transactions forming the cycle are: ${xids.length > 0 ? xids.join(', ') : '0'} (pid:${pid})`
+  );
 }

@@ -11,21 +11,30 @@ import { translateMerge } from './merge';
 import { splitStatementTokens, tokenize, type Token } from '../../sql/tokenizer';
 import { significantTexts, textOf } from './token-cursor';
 import { rejectUnsupported } from './unsupported';
-import { translateAlterTable, translateAnalyze, translateCreateView, translateSetting, translateVacuum } from './utility-statements';
+import {
+  translateAlterTable, translateAnalyze, translateCreateView, translateDropTable, translateLock, translateSetting, translateVacuum,
+} from './utility-statements';
 
-export { SqlError, toRedshiftError } from './errors';
+export { SqlError, toRedshiftError, type EngineFailure, type FailedTransaction } from './errors';
 
 export type TranslatedStatement =
-  /** commitsTransaction: Redshift's TRUNCATE commits the open transaction; the emulator runs COMMIT, the statement, then BEGIN. */
-  | { kind: 'sql'; sql: string; source: string; commitsTransaction: boolean }
+  /**
+   * commitsTransaction: Redshift's TRUNCATE commits the open transaction and itself; the emulator runs
+   * COMMIT, then the statement in a transaction of its own.
+   * takesSnapshot: false for LOCK, SET, RESET and BEGIN, which PostgreSQL runs without taking the
+   * transaction's snapshot, so that a LOCK at the start of a SERIALIZABLE transaction serialises it.
+   */
+  | { kind: 'sql'; sql: string; source: string; commitsTransaction: boolean; takesSnapshot: boolean }
   /** A Redshift COPY, handled by the COPY loader. */
   | { kind: 'copy'; source: string };
+
+const SNAPSHOT_FREE = new Set(['lock', 'set', 'reset', 'begin', 'start']);
 
 /**
  * One Data API Sql text → its statements, split on top-level ';', empty ones dropped, each translated to
  * PostgreSQL. Throws SqlError for a statement Redshift would reject. A Redshift statement may become more
- * than one PostgreSQL statement (MERGE … REMOVE DUPLICATES, ALTER COLUMN … TYPE); they then share the
- * same `source`, run in order, and the last one gives the result.
+ * than one PostgreSQL statement (MERGE … REMOVE DUPLICATES, ALTER COLUMN … TYPE, CREATE or DROP TABLE
+ * after a lock); they then share the same `source`, run in order, and the last one gives the result.
  */
 export function translate(redshiftSql: string): TranslatedStatement[] {
   return splitStatementTokens(tokenize(redshiftSql)).flatMap(translateStatement);
@@ -33,8 +42,10 @@ export function translate(redshiftSql: string): TranslatedStatement[] {
 
 function translateStatement(tokens: Token[]): TranslatedStatement[] {
   const source = textOf(tokens, 0, tokens.length);
-  const sql = (text: string, commitsTransaction = false): TranslatedStatement => ({ kind: 'sql', sql: text, source, commitsTransaction });
   const [first, second] = significantTexts(tokens, 0, tokens.length);
+  const sql = (text: string, commitsTransaction = false): TranslatedStatement => ({
+    kind: 'sql', sql: text, source, commitsTransaction, takesSnapshot: !SNAPSHOT_FREE.has(first),
+  });
   if (first === 'copy') return [{ kind: 'copy', source }];
   rejectUnsupported(tokens);
   switch (first) {
@@ -42,8 +53,16 @@ function translateStatement(tokens: Token[]): TranslatedStatement[] {
       return [sql(rewriteRange(tokens, 0, tokens.length), true)];
     case 'merge':
       return translateMerge(tokens).map((text) => sql(text));
-    case 'create':
-      return [sql(translateCreateTable(tokens) ?? translateCreateView(tokens) ?? rewriteRange(tokens, 0, tokens.length))];
+    case 'create': {
+      const table = translateCreateTable(tokens);
+      if (table) return table.map((text) => sql(text));
+      return [sql(translateCreateView(tokens) ?? rewriteRange(tokens, 0, tokens.length))];
+    }
+    case 'drop':
+      if (second === 'table') return translateDropTable(tokens).map((text) => sql(text));
+      break;
+    case 'lock':
+      return [sql(translateLock(tokens))];
     case 'alter':
       if (second === 'table') return translateAlterTable(tokens).map((text) => sql(text));
       break;

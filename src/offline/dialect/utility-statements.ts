@@ -1,12 +1,13 @@
 /**
  * Statements whose Redshift form PostgreSQL does not take, or whose effect exists only in Redshift's
  * storage and planner: ALTER TABLE, late-binding views, VACUUM, ANALYZE, and SET / RESET / SHOW of
- * Redshift-only settings.
+ * Redshift-only settings; and LOCK and DROP TABLE, which must keep to Redshift's locking.
  */
 import { quoteLiteral } from '../../sql/quote';
 import { translateAddColumn, varcharBytesCheck } from './create-table';
 import { rewriteRange } from './expressions';
-import { checkTableExists, NO_OP, readTableName, tableNameInDoBlock } from './table-name';
+import { syntaxErrorAt } from './errors';
+import { checkTableExists, lockTableNames, NO_OP, readTableName, readTableNames, tableNameInDoBlock } from './table-name';
 import type { Token } from '../../sql/tokenizer';
 import { isWord, significantIndexes, significantTexts, skipInsignificant } from './token-cursor';
 import { mapType } from './types';
@@ -105,6 +106,30 @@ export function translateAnalyze(tokens: Token[]): string {
   const [beforeLast, last] = significantIndexes(tokens).slice(-2);
   if (isWord(tokens[last], 'columns') && isWord(tokens[beforeLast], 'predicate', 'all')) return rewriteRange(tokens, 0, beforeLast).trimEnd();
   return rewriteRange(tokens, 0, tokens.length);
+}
+
+/**
+ * LOCK [TABLE] name [, …]: PostgreSQL's LOCK, whose default mode, ACCESS EXCLUSIVE, is Redshift's only one.
+ * PostgreSQL's other modes and NOWAIT are rejected.
+ */
+export function translateLock(tokens: Token[]): string {
+  const end = tokens.length;
+  let i = skipInsignificant(tokens, skipInsignificant(tokens, 0) + 1);
+  if (isWord(tokens[i], 'table')) i = skipInsignificant(tokens, i + 1);
+  const after = skipInsignificant(tokens, readTableNames(tokens, i, end).next);
+  if (isWord(tokens[after], 'in')) throw unsupported('LOCK … IN … MODE');
+  if (isWord(tokens[after], 'nowait')) throw unsupported('LOCK … NOWAIT');
+  if (after < end) throw syntaxErrorAt(tokens[after]);
+  return rewriteRange(tokens, 0, end);
+}
+
+/** DROP TABLE [IF EXISTS] name [, …]: the table names are locked first (see lockTableNames). */
+export function translateDropTable(tokens: Token[]): string[] {
+  let i = skipInsignificant(tokens, skipInsignificant(tokens, skipInsignificant(tokens, 0) + 1) + 1);
+  if (significantTexts(tokens, i, tokens.length).slice(0, 2).join(' ') === 'if exists') {
+    i = skipInsignificant(tokens, skipInsignificant(tokens, i + 1) + 1);
+  }
+  return [lockTableNames(readTableNames(tokens, i, tokens.length).names), rewriteRange(tokens, 0, tokens.length)];
 }
 
 /** Settings only Redshift has; PostgreSQL keeps them as custom `redshift.*` settings so SET, SHOW and RESET work. */

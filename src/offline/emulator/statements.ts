@@ -1,11 +1,12 @@
 /**
  * The statements the emulator has accepted, and how each one runs: asynchronously, on an engine
- * session of its own (or its Data API session's), inside one transaction (BEGIN … COMMIT, ROLLBACK on failure), moving through
- * SUBMITTED → PICKED → STARTED → FINISHED | FAILED | ABORTED while clients poll.
+ * session of its own (or its Data API session's), inside one SERIALIZABLE transaction (BEGIN … COMMIT,
+ * ROLLBACK on failure), moving through SUBMITTED → PICKED → STARTED → FINISHED | FAILED | ABORTED while
+ * clients poll.
  */
 import { randomUUID } from 'node:crypto';
 import { executeCopy, recordLoadErrors, CopyFailedError, type LoadErrorRow } from '../copy';
-import { bindNamedParameters, toRedshiftError, translate, SqlError } from '../dialect';
+import { bindNamedParameters, toRedshiftError, translate, SqlError, type FailedTransaction } from '../dialect';
 import type { Cell, ColumnInfo, Engine, EngineSession, QueryOutcome } from '../engines';
 import type { ObjectStore } from '../s3/object-store';
 import type { DataSession } from './sessions';
@@ -130,6 +131,44 @@ export class Submission {
 
 class StatementAborted extends Error {}
 
+/**
+ * The engine transaction statements run in. SERIALIZABLE, so that concurrent runs conflict as on Redshift
+ * (PostgreSQL's serialization failures become Redshift's 1023 errors).
+ */
+class EngineTransaction implements FailedTransaction {
+  xid?: string;
+
+  constructor(private readonly session: EngineSession) {}
+
+  get pid(): number {
+    return this.session.pid;
+  }
+
+  async begin(): Promise<void> {
+    await this.session.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+    this.xid = undefined;
+  }
+
+  async commit(): Promise<void> {
+    await this.session.query('COMMIT');
+  }
+
+  async commitAndBegin(): Promise<void> {
+    await this.commit();
+    await this.begin();
+  }
+
+  /**
+   * Reads the transaction id for a 1023 error just before the first statement that takes the snapshot.
+   * Not at BEGIN: the query would take the snapshot before a LOCK, which must come first to serialise.
+   */
+  async beforeStatement(takesSnapshot: boolean): Promise<void> {
+    if (!takesSnapshot || this.xid !== undefined) return;
+    const outcome = await this.session.query('SELECT txid_current()::text');
+    this.xid = outcome.rows[0][0] as string;
+  }
+}
+
 /** Runs submissions against the engine, reading S3 objects for COPY from the object store. */
 export class StatementRunner {
   private nextQueryId = 1000;
@@ -170,6 +209,7 @@ export class StatementRunner {
       return;
     }
     const loadErrors: LoadErrorRow[] = [];
+    const transaction = new EngineTransaction(session);
     // The terminal status is set last, once load errors are saved and the session is free, so a client
     // that sees it can query stl_load_errors or reuse its Data API session straight away.
     let settle = (): void => undefined;
@@ -178,22 +218,19 @@ export class StatementRunner {
       submission.session = session;
       submission.redshiftPid = session.pid;
       top.moveTo('STARTED');
-      await session.query('BEGIN');
+      await transaction.begin();
       for (const unit of units) {
         if (signal.aborted) throw new StatementAborted();
         unit.redshiftQueryId = this.nextQueryId++;
         if (submission.isBatch) unit.moveTo('STARTED');
-        await this.runUnit(session, submission, unit, loadErrors);
+        await this.runUnit(transaction, session, submission, unit, loadErrors);
         if (signal.aborted) throw new StatementAborted();
         // A lone statement finishes only once its transaction has committed, below.
         if (submission.isBatch) unit.moveTo('FINISHED');
-        if (context.executionMode === 'AUTO_COMMIT') {
-          await session.query('COMMIT');
-          await session.query('BEGIN');
-        }
+        if (context.executionMode === 'AUTO_COMMIT') await transaction.commitAndBegin();
       }
       if (signal.aborted) throw new StatementAborted();
-      await session.query('COMMIT');
+      await transaction.commit();
       settle = () => top.moveTo('FINISHED');
     } catch (error) {
       await session.query('ROLLBACK').catch(() => undefined);
@@ -201,7 +238,7 @@ export class StatementRunner {
       if (signal.aborted) {
         settle = () => submission.markAborted();
       } else {
-        const message = errorText(error);
+        const message = errorText(error, transaction);
         settle = () => this.failRemaining(submission, message);
       }
     } finally {
@@ -217,11 +254,21 @@ export class StatementRunner {
   }
 
   /** Runs one client statement: its translated statements in order; the last one gives the result. */
-  private async runUnit(session: EngineSession, submission: Submission, unit: Statement, loadErrors: LoadErrorRow[]): Promise<void> {
+  private async runUnit(
+    transaction: EngineTransaction,
+    session: EngineSession,
+    submission: Submission,
+    unit: Statement,
+    loadErrors: LoadErrorRow[],
+  ): Promise<void> {
     const { context } = submission;
     const signal = submission.aborter.signal;
     for (const statement of translate(unit.queryString)) {
       if (signal.aborted) throw new StatementAborted();
+      // Redshift's TRUNCATE commits the transaction it runs in, earlier statements included, and itself.
+      const commits = statement.kind === 'sql' && statement.commitsTransaction && context.executionMode === 'TRANSACTION';
+      if (commits) await transaction.commitAndBegin();
+      await transaction.beforeStatement(statement.kind === 'copy' || statement.takesSnapshot);
       if (statement.kind === 'copy') {
         const outcome = await executeCopy(statement.source, {
           session,
@@ -237,15 +284,8 @@ export class StatementRunner {
         continue;
       }
       const bound = bindNamedParameters(statement.sql, context.parameters ?? []);
-      let outcome: QueryOutcome;
-      if (statement.commitsTransaction && context.executionMode === 'TRANSACTION') {
-        // Redshift's TRUNCATE commits the transaction it runs in, earlier statements included.
-        await session.query('COMMIT');
-        outcome = await session.query(bound.sql, bound.values);
-        await session.query('BEGIN');
-      } else {
-        outcome = await session.query(bound.sql, bound.values);
-      }
+      const outcome = await session.query(bound.sql, bound.values);
+      if (commits) await transaction.commitAndBegin();
       recordOutcome(unit, outcome);
     }
   }
@@ -286,8 +326,8 @@ function recordOutcome(unit: Statement, outcome: QueryOutcome): void {
 }
 
 /** A SQL failure as DescribeStatement's Error shows it. */
-function errorText(error: unknown): string {
+function errorText(error: unknown, transaction: FailedTransaction): string {
   if (error instanceof SqlError || error instanceof CopyFailedError) return `ERROR: ${error.message}`;
-  const message = error instanceof Error ? error.message : String(error);
-  return `ERROR: ${toRedshiftError(message)}`;
+  const failure = error instanceof Error ? error : { message: String(error) };
+  return `ERROR: ${toRedshiftError(failure, transaction)}`;
 }

@@ -1,7 +1,9 @@
 /**
  * Each dialect rule proven on both engines, through the real Data API client over HTTP against the emulator.
  */
-import { BatchExecuteStatementCommand, type DescribeStatementCommandOutput, type RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import {
+  BatchExecuteStatementCommand, GetStatementResultCommand, type DescribeStatementCommandOutput, type RedshiftDataClient,
+} from '@aws-sdk/client-redshift-data';
 import { ENGINE_KINDS, runSql, TEST_TARGET, useTestEmulator, waitForStatement, type SqlRun } from '../../support/engines';
 
 describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
@@ -218,6 +220,44 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     const fields = run.records[0];
     for (const field of fields.slice(0, 11)) expect(field.longValue).toEqual(expect.any(Number));
     expect(fields[11]).toEqual({ doubleValue: 0 });
+  });
+
+  it("DATE_TRUNC('week') gives the Monday at 00:00, as a TIMESTAMP, and casts to that DATE", async () => {
+    // 2018-12-31 was a Monday; 2018-11-04 a Sunday, in the week that began on 2018-10-29.
+    const run = await ok(`SELECT
+      DATE_TRUNC('week', TIMESTAMP '2018-12-31 23:59:59') AS monday,
+      DATE_TRUNC('week', TIMESTAMP '2018-11-04 13:14:15') AS sunday,
+      CAST(DATE_TRUNC('week', TIMESTAMP '2018-11-04 13:14:15') AS DATE) AS sunday_date,
+      DATE_TRUNC('w', DATE '2018-11-04') AS from_date`);
+    expect(run.records).toEqual([
+      [{ stringValue: '2018-12-31 00:00:00' }, { stringValue: '2018-10-29 00:00:00' }, { stringValue: '2018-10-29' }, { stringValue: '2018-10-29 00:00:00' }],
+    ]);
+    const page = await client.send(new GetStatementResultCommand({ Id: run.id }));
+    expect(page.ColumnMetadata!.map((column) => column.typeName)).toEqual(['timestamp', 'timestamp', 'date', 'timestamp']);
+  });
+
+  it('DROP TABLE [IF EXISTS] takes several tables', async () => {
+    await ok('CREATE TABLE drop_a (a INT); CREATE TABLE drop_b (b INT)');
+    await ok('DROP TABLE IF EXISTS drop_a, drop_b, drop_never');
+    expect((await ok("SELECT count(*) AS left FROM pg_tables WHERE tablename IN ('drop_a', 'drop_b')")).rows).toEqual([{ left: 0 }]);
+    expect((await sql('DROP TABLE drop_a, drop_b')).error).toBe('ERROR: table "drop_a" does not exist');
+  });
+
+  it('CREATE TABLE (LIKE parent) copies the columns with their VARCHAR byte limits', async () => {
+    await ok('CREATE TABLE like_parent (id INT NOT NULL, name VARCHAR(4))');
+    await ok('CREATE TABLE like_child (LIKE like_parent)');
+    await ok("INSERT INTO like_child VALUES (1, 'ab')");
+    expect((await sql("INSERT INTO like_child VALUES (2, 'ééé')")).error).toBe('ERROR: value too long for type character varying(4)');
+    expect((await sql("INSERT INTO like_child VALUES (NULL, 'a')")).error).toMatch(/^ERROR: null value in column "id" .*violates not-null constraint/);
+  });
+
+  it('LOCK takes Redshift’s forms and refuses PostgreSQL’s lock modes', async () => {
+    await ok('CREATE TABLE lock_a (a INT); CREATE TABLE lock_b (b INT)');
+    await ok('LOCK lock_a, lock_b; INSERT INTO lock_a VALUES (1)');
+    await ok('LOCK TABLE lock_b');
+    const run = await sql('LOCK lock_a IN SHARE MODE');
+    expect({ status: run.status, error: run.error }).toEqual({ status: 'FAILED', error: 'ERROR: LOCK … IN … MODE is not supported by Amazon Redshift' });
+    expect((await sql('LOCK no_such_table')).error).toBe('ERROR: relation "no_such_table" does not exist');
   });
 
   it('TRUNCATE commits the batch’s earlier work and survives the batch’s later failure', async () => {
