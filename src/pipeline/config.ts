@@ -19,7 +19,12 @@ export interface PipelineConfig {
   };
   /** IAM role COPY assumes to read S3; undefined means the cluster's default role (IAM_ROLE default). */
   copyRoleArn?: string;
+  /** How long a statement may run before it is cancelled: COPY stages, and every other stage. */
+  budgets: { copySeconds: number; statementSeconds: number };
 }
+
+/** A nightly COPY of a year's events takes minutes; hours mean a lock or a stuck cluster. */
+export const DEFAULT_BUDGETS = { copySeconds: 4 * 3600, statementSeconds: 3600 } as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -35,6 +40,7 @@ const PATTERNS = {
   // Bucket names, then a key of plain path characters: nothing that could close a SQL literal.
   s3Url: /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*()\/=+-]*)?$/,
   region: /^[a-z]{2}(-[a-z]+)+-\d$/,
+  seconds: /^[1-9]\d{0,5}$/,
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -79,5 +85,9 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
       region: read(env, 'S3_REGION', PATTERNS.region, 'us-west-2')!,
     },
     copyRoleArn: read(env, 'COPY_ROLE_ARN', PATTERNS.roleArn),
+    budgets: {
+      copySeconds: Number(read(env, 'COPY_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.copySeconds))),
+      statementSeconds: Number(read(env, 'STATEMENT_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.statementSeconds))),
+    },
   };
 }

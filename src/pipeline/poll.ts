@@ -3,7 +3,7 @@
  * (growing, capped), FINISHED → go on, FAILED / ABORTED / anything else → a named error the ASL Catches.
  */
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { describeStatement, type StatementDescription } from '../redshift/data-api';
+import { cancelStatement, describeStatement, type StatementDescription } from '../redshift/data-api';
 
 /** Waits between polls: start short, double, cap, so a 50-minute COPY costs tens of polls, not hundreds. */
 export const POLL_WAIT = { initialSeconds: 5, factor: 2, maxSeconds: 120 } as const;
@@ -25,6 +25,13 @@ export interface StatementProgress {
   waitSeconds: number;
   /** 1 for the first submission; each resubmission after a serialization conflict adds one. */
   attempt: number;
+  /** When this submission was made (epoch ms): its statement budget counts from here. */
+  submittedAt: number;
+}
+
+/** A stage's progress right after it submitted its statement. */
+export function submitted(stage: string, statementId: string, attempt = 1, waitSeconds: number = POLL_WAIT.initialSeconds): StatementProgress {
+  return { stage, statementId, status: 'SUBMITTED', resultRows: null, waitSeconds, attempt, submittedAt: Date.now() };
 }
 
 export class StatementFailedError extends Error {
@@ -36,6 +43,11 @@ export class StatementAbortedError extends Error {
 export class UnknownStatementStatusError extends Error {
   override name = 'UnknownStatementStatus';
 }
+/** Still running when its budget was spent, so it was cancelled. */
+export class StatementTimedOutError extends Error {
+  override name = 'StatementTimedOut';
+}
+
 /** FAILED with an error that a new identical submission may not get (Redshift's 1023, a lost connection). */
 export class StatementConflictError extends Error {
   override name = 'StatementConflict';
@@ -59,17 +71,18 @@ function failingSql(description: StatementDescription): string {
 }
 
 /** Maps a description to progress, or throws the named error for a statement that will never finish. */
-export function progressOf(stage: string, description: StatementDescription, previousWaitSeconds: number, attempt = 1): StatementProgress {
+export function progressOf(stage: string, description: StatementDescription, previous: Pick<StatementProgress, 'waitSeconds' | 'attempt' | 'submittedAt'>): StatementProgress {
+  const { attempt, submittedAt } = previous;
   const statementId = description.Id ?? '(unknown id)';
   const status = description.Status ?? '(none)';
   const resultRows = description.ResultRows === undefined || description.ResultRows < 0 ? null : description.ResultRows;
   switch (status) {
     case 'FINISHED':
-      return { stage, statementId, status, resultRows, waitSeconds: 0, attempt };
+      return { stage, statementId, status, resultRows, waitSeconds: 0, attempt, submittedAt };
     case 'SUBMITTED':
     case 'PICKED':
     case 'STARTED':
-      return { stage, statementId, status, resultRows: null, waitSeconds: nextWaitSeconds(previousWaitSeconds), attempt };
+      return { stage, statementId, status, resultRows: null, waitSeconds: nextWaitSeconds(previous.waitSeconds), attempt, submittedAt };
     case 'FAILED': {
       const error = description.Error ?? '(no error text)';
       const message = `Stage ${stage}: statement ${statementId} failed: ${error} | SQL: ${failingSql(description)}`;
@@ -82,8 +95,25 @@ export function progressOf(stage: string, description: StatementDescription, pre
   }
 }
 
-export async function pollStatement(client: RedshiftDataClient, stage: string, statementId: string, previousWaitSeconds: number, attempt = 1): Promise<StatementProgress> {
-  return progressOf(stage, await describeStatement(client, statementId), previousWaitSeconds, attempt);
+/** A statement budget: its seconds, and the setting that gives them (named when it is spent). */
+export interface Budget {
+  seconds: number;
+  setting: string;
+}
+
+/**
+ * Describes the statement and returns its progress. A statement still running past its budget is
+ * cancelled, and the stage fails with StatementTimedOut naming it: on AWS a statement blocked by a lock
+ * would otherwise be polled every 120 s for as long as the lock is held.
+ */
+export async function pollStatement(client: RedshiftDataClient, previous: StatementProgress, budget: Budget): Promise<StatementProgress> {
+  const progress = progressOf(previous.stage, await describeStatement(client, previous.statementId), previous);
+  const ranSeconds = (Date.now() - progress.submittedAt) / 1000;
+  if (progress.status === 'FINISHED' || ranSeconds <= budget.seconds) return progress;
+  const cancelled = await cancelStatement(client, progress.statementId);
+  throw new StatementTimedOutError(
+    `Stage ${progress.stage}: statement ${progress.statementId} was still ${progress.status} after ${Math.round(ranSeconds)} s, ` +
+    `over its budget of ${budget.seconds} s (${budget.setting}); ${cancelled ? 'it was cancelled' : 'the cancel found it no longer running'}`);
 }
 
 /** Submissions of one stage after a conflict, the first included: then the conflict fails the stage. */
@@ -101,10 +131,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * in-process until the statement ends. Waits start at 250 ms and double up to 5 s, because a person is
  * watching; the state machine never uses this.
  */
-export async function waitForStatement(client: RedshiftDataClient, stage: string, statementId: string): Promise<StatementProgress> {
+export async function waitForStatement(client: RedshiftDataClient, stage: string, statementId: string, budget: Budget = NO_BUDGET): Promise<StatementProgress> {
+  let progress = submitted(stage, statementId);
   for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 5000)) {
-    const progress = await pollStatement(client, stage, statementId, POLL_WAIT.initialSeconds);
+    progress = await pollStatement(client, progress, budget);
     if (progress.status === 'FINISHED') return progress;
     await sleep(delayMs);
   }
 }
+
+/** For a person's own query (`sparkify query`): they stop it themselves. */
+const NO_BUDGET: Budget = { seconds: Number.POSITIVE_INFINITY, setting: 'none' };

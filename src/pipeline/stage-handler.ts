@@ -8,10 +8,10 @@
 import { z } from 'zod';
 import { submitStatement } from '../redshift/data-api';
 import { getRuntime, lambdaHandler, logger } from './lambda';
-import { POLL_WAIT, waitForStatement, type StatementProgress } from './poll';
+import { submitted, waitForStatement, type StatementProgress } from './poll';
 import { assertPublishable, readLoadReport, type LoadReport } from './report';
 import { loadSchema, parseInput, planRun, runPlanSchema } from './run-input';
-import { LOAD_STAGES, stageSubmission, type Stage, type StageScope } from './stages';
+import { budgetOf, LOAD_STAGES, stageSubmission, type Stage, type StageScope } from './stages';
 
 export const stageEventSchema = z.strictObject({
   plan: runPlanSchema.optional(),
@@ -41,8 +41,8 @@ export function stageHandler(stage: Stage) {
     const submission = stageSubmission(stage, config, scope);
     const statementId = await submitStatement(client, config.target, submission);
     logger.info('Statement submitted', { stage, statementId });
-    if (!parsed.wait) return { stage, statementId, status: 'SUBMITTED', resultRows: null, waitSeconds: POLL_WAIT.initialSeconds, attempt: 1 };
-    const outcome = await waitForStatement(client, stage, statementId);
+    if (!parsed.wait) return submitted(stage, statementId);
+    const outcome = await waitForStatement(client, stage, statementId, budgetOf(stage, config));
     logger.info('Statement finished', { ...outcome });
     if (stage !== 'checkLoad') return outcome;
     // Run by hand, the load's verdict is the outcome (what reviewLoad gives the state machine): the

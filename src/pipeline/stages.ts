@@ -1,10 +1,12 @@
 /** Which SQL each ETL stage submits. Pure: configuration, plan and load in, statements out. */
+import { createHash } from 'node:crypto';
 import type { PipelineConfig } from './config';
 import { copyValues, eventSource, fillTemplate } from './copy-sql';
 import { loadTables, runTables } from './load-tables';
 import { loadParameters, type Load, type RunPlan } from './run-input';
 import { readSql, readSqlStatements, splitStatements } from './sql-files';
 import type { Submission } from '../redshift/data-api';
+import type { Budget } from './poll';
 
 /** The stages that submit SQL, in run order. A load stage works on one load; the others on the run. */
 export const STAGES = ['createTables', 'stageSongs', 'stageEvents', 'checkLoad', 'publishLoad', 'countRows'] as const;
@@ -19,6 +21,13 @@ export const CHECK_LOAD_FILES = ['load/star.sql', 'checks/load_checks.sql', 'che
 const statementsOf = (files: readonly string[], values: Readonly<Record<string, string>> = {}) =>
   files.flatMap((file) => splitStatements(fillTemplate(readSql(file), values)));
 
+/** How long a stage's statement may run: the COPY stages have their own, longer budget. */
+export function budgetOf(stage: Stage, config: PipelineConfig): Budget {
+  return stage === 'stageEvents' || stage === 'stageSongs'
+    ? { seconds: config.budgets.copySeconds, setting: 'COPY_TIMEOUT_SECONDS' }
+    : { seconds: config.budgets.statementSeconds, setting: 'STATEMENT_TIMEOUT_SECONDS' };
+}
+
 /** What a stage runs on: the run's plan, and for a load stage its load. */
 export interface StageScope {
   plan: RunPlan;
@@ -30,7 +39,22 @@ function loadOf(stage: Stage, scope: StageScope): Load {
   return scope.load;
 }
 
-export function stageSubmission(stage: Stage, config: PipelineConfig, scope: StageScope): Submission {
+/**
+ * The ClientToken of one submission of a step of an execution: the same on every retry of that step (a
+ * Lambda retried after the Data API answered 500 gets its first statement back instead of running the
+ * SQL twice), different for each load, each resubmission after a conflict, and each execution. A stage
+ * run by hand (runId "manual") has none, so each invocation runs.
+ */
+export function clientTokenOf(step: string, scope: StageScope, attempt: number): string | undefined {
+  if (scope.plan.runId === 'manual') return undefined;
+  return createHash('sha256').update(`${scope.plan.runId}/${step}/${scope.load?.day ?? 'all'}/${attempt}`).digest('hex');
+}
+
+export function stageSubmission(stage: Stage, config: PipelineConfig, scope: StageScope, attempt = 1): Submission {
+  return { ...stageSql(stage, config, scope), clientToken: clientTokenOf(stage, scope, attempt) };
+}
+
+function stageSql(stage: Stage, config: PipelineConfig, scope: StageScope): Submission {
   const { plan } = scope;
   const name = `sparkify-${stage}`;
   const tables = () => ({ ...runTables(plan), ...loadTables(plan, loadOf(stage, scope)) });
@@ -61,5 +85,5 @@ export function stageSubmission(stage: Stage, config: PipelineConfig, scope: Sta
 /** Drops a load's tables, or (no load) the run's own: what a failed or finished execution leaves. */
 export function cleanUpSubmission(scope: StageScope): Submission {
   const names = Object.values(scope.load ? loadTables(scope.plan, scope.load) : runTables(scope.plan));
-  return { name: 'sparkify-cleanUp', sqls: [`DROP TABLE IF EXISTS ${names.join(', ')}`] };
+  return { name: 'sparkify-cleanUp', sqls: [`DROP TABLE IF EXISTS ${names.join(', ')}`], clientToken: clientTokenOf('cleanUp', scope, 1) };
 }

@@ -6,6 +6,7 @@
  */
 import {
   BatchExecuteStatementCommand,
+  CancelStatementCommand,
   DescribeStatementCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
@@ -61,16 +62,21 @@ export interface Submission {
   parameters?: Readonly<Record<string, string>>;
   /** StatementName, to find the statement again in ListStatements. */
   name: string;
+  /**
+   * Idempotency: a repeated token returns the statement first submitted with it (for 8 hours) instead of
+   * running the SQL again. Without one the SDK makes a fresh token per call.
+   */
+  clientToken?: string;
 }
 
 /** Submits SQL and returns the statement id at once, without waiting for it to run. */
 export async function submitStatement(client: RedshiftDataClient, target: WarehouseTarget, submission: Submission): Promise<string> {
-  const { sqls, parameters, name } = submission;
+  const { sqls, parameters, name, clientToken } = submission;
   if (sqls.length === 0) throw new Error(`Submission ${name} has no SQL`);
   const Parameters: SqlParameter[] | undefined = parameters
     ? Object.entries(parameters).map(([paramName, value]) => ({ name: paramName, value }))
     : undefined;
-  const common = { ...targetFields(target), StatementName: name, Parameters };
+  const common = { ...targetFields(target), StatementName: name, Parameters, ClientToken: clientToken };
   const output = sqls.length === 1
     ? await callDataApi('ExecuteStatement', () => client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })))
     : await callDataApi('BatchExecuteStatement', () => client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })));
@@ -82,6 +88,12 @@ export type StatementDescription = DescribeStatementCommandOutput;
 
 export async function describeStatement(client: RedshiftDataClient, statementId: string): Promise<StatementDescription> {
   return callDataApi('DescribeStatement', () => client.send(new DescribeStatementCommand({ Id: statementId })));
+}
+
+/** Asks the warehouse to stop a running statement; false when it was no longer running. */
+export async function cancelStatement(client: RedshiftDataClient, statementId: string): Promise<boolean> {
+  const output = await callDataApi('CancelStatement', () => client.send(new CancelStatementCommand({ Id: statementId })));
+  return output.Status === true;
 }
 
 /** A result cell as a plain value: SQL NULL → null, numbers → number, DECIMAL and text → string. */

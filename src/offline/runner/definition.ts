@@ -41,7 +41,7 @@ async function readYaml(file: string): Promise<Json> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new Error(`Cannot read ${file}: ${error.message}`);
   });
-  // Serverless variables (${…}) stay unresolved strings: the runner reads only the states and the handler paths, which use none.
+  // Serverless variables (${…}) stay unresolved strings here; the ASL's ${param:…} are resolved below.
   return parse(text, { logLevel: 'error' }) as Json;
 }
 
@@ -61,10 +61,28 @@ function functionKeyOf(resource: Json | undefined): string | undefined {
   return undefined;
 }
 
+const WHOLE_PARAM = /^\$\{param:(\w+)\}$/;
+
+/** Replaces each value that is exactly ${param:name} with serverless.yml's default for it, as deploy would. */
+function resolveParams(value: Json, serverless: Json, serverlessFile: string): Json {
+  if (typeof value === 'string') {
+    const name = WHOLE_PARAM.exec(value)?.[1];
+    if (name === undefined) return value;
+    const params = isObject(serverless) && isObject(serverless.params) ? serverless.params.default : undefined;
+    const resolved = isObject(params) ? params[name] : undefined;
+    if (resolved === undefined) throw new Error(`${serverlessFile} has no params.default.${name}, which the state machine uses`);
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveParams(item, serverless, serverlessFile));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolveParams(item, serverless, serverlessFile)]));
+  return value;
+}
+
 export async function loadStateMachine(projectRoot: string): Promise<OfflineStateMachine> {
   const aslFile = path.join(projectRoot, STATE_MACHINE_FILE);
   const serverlessFile = path.join(projectRoot, SERVERLESS_FILE);
-  const [asl, serverless] = await Promise.all([readYaml(aslFile), readYaml(serverlessFile)]);
+  const [rawAsl, serverless] = await Promise.all([readYaml(aslFile), readYaml(serverlessFile)]);
+  const asl = resolveParams(rawAsl, serverless, serverlessFile);
   if (!isObject(asl) || !isObject(asl.States) || typeof asl.StartAt !== 'string') {
     throw new Error(`${aslFile} is not a state machine: it needs StartAt and States`);
   }
