@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, withEngineSession, type Engine } from '../../../src/offline/engines';
+import { processStartId } from '../../../src/offline/engines/data-dir-lock';
 
 const queryOnce = (engine: Engine, sql: string) => withEngineSession(engine, (session) => session.query(sql));
 
@@ -36,6 +37,18 @@ describe('createEngine', () => {
         expect((await queryOnce(second, 'select count(*) from kept')).rows).toEqual([[2]]);
       } finally {
         await second.close();
+      }
+
+      // So is one whose process id now belongs to another process: this one is running, but it did not
+      // start when the lock says its owner did (the id was reused).
+      const startId = processStartId(process.pid);
+      expect(startId).toMatch(/\S/);
+      await writeFile(`${dataDir}.lock`, `${process.pid} ${startId}0\n`);
+      const third = await createEngine({ kind: 'pglite', dataDir });
+      try {
+        expect((await queryOnce(third, 'select count(*) from kept')).rows).toEqual([[2]]);
+      } finally {
+        await third.close();
       }
     } finally {
       await rm(root, { recursive: true, force: true });
