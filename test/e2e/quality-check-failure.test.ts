@@ -2,17 +2,17 @@
  * A load that COPYs cleanly but whose star schema fails the quality checks: the run fails at
  * ReportResults through the ASL's Catch, naming each failed check.
  */
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SAMPLE } from './sample';
+import { writeTestDataset } from '../support/dataset';
 import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose star schema fails the quality checks', () => {
   const progress: string[] = [];
-  // The sample's songs, and one day of events with no NextSong: users fill, songplays and time stay empty.
+  // Generated songs, and one day of events with no NextSong: users fill, songplays and time stay empty.
   const scratch = runnerOnScratchBucket(async (bucket) => {
-    await cp(path.join(SAMPLE, 'song_data'), path.join(bucket, 'song_data'), { recursive: true });
-    await cp(path.join(SAMPLE, 'log_json_path.json'), path.join(bucket, 'log_json_path.json'));
+    await writeTestDataset(bucket);
+    await rm(path.join(bucket, 'log_data'), { recursive: true });
     await mkdir(path.join(bucket, 'log_data/2018/11'), { recursive: true });
     await writeFile(path.join(bucket, 'log_data/2018/11/2018-11-30-events.json'), JSON.stringify({
       artist: null, auth: 'Logged In', firstName: 'Ann', gender: 'F', itemInSession: 0, lastName: 'Lee', length: null,
