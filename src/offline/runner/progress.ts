@@ -50,6 +50,8 @@ export class ProgressReporter {
   private readonly taskNotes = new Map<string, string>();
   /** Failures in order; a retry takes its state's failure back off. */
   private readonly failures: StateFailure[] = [];
+  /** The rows each stage's finished statement reported (for COPY: loaded), as far as the run got. */
+  readonly rowsByStage: Record<string, number> = {};
 
   constructor(
     private readonly write: (line: string) => void,
@@ -60,6 +62,7 @@ export class ProgressReporter {
   /** The Task wrapper hands over each handler's result, which the event log shows only after ResultPath. */
   recordTaskResult(state: string, functionKey: string, result: unknown): void {
     this.taskResults.set(state, { functionKey, result });
+    if (isStatementProgress(result) && result.status === 'FINISHED' && result.resultRows !== null) this.rowsByStage[result.stage] = result.resultRows;
   }
 
   /**

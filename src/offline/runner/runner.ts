@@ -35,7 +35,7 @@ type JsonValue = Parameters<StateMachine['run']>[0];
 
 export type RunOutcome =
   | { succeeded: true; counts: RunCounts; output: unknown; startedAt: Date; durationMs: number }
-  | { succeeded: false; failure: StateFailure; executionError: string; startedAt: Date; durationMs: number };
+  | { succeeded: false; failure: StateFailure; executionError: string; rowsByStage: Record<string, number>; startedAt: Date; durationMs: number };
 
 export interface OfflineRunner {
   warehouse: LocalWarehouse;
@@ -56,6 +56,8 @@ function handlerEnvironment(endpoint: string, overrides: Record<string, string>)
     COPY_ROLE_ARN: 'arn:aws:iam::000000000000:role/sparkify-offline-copy',
     // The handlers' structured JSON logs would repeat the runner's progress lines; POWERTOOLS_LOG_LEVEL=INFO shows them.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    // On stderr, whatever the level: stdout is for the run's results.
+    SPARKIFY_LOGS_TO_STDERR: 'true',
     ...overrides,
   };
 }
@@ -144,6 +146,6 @@ async function runOnce(
     const failure = error instanceof ExecutionAbortedError
       ? { state: '(execution)', error: 'ExecutionAborted', cause: 'The run was stopped before it finished' }
       : (progress.rootFailure ?? { state: '(execution)', error: 'ExecutionFailed', cause: executionError });
-    return { succeeded: false, failure, executionError, startedAt, durationMs: Date.now() - startedAt.getTime() };
+    return { succeeded: false, failure, executionError, rowsByStage: progress.rowsByStage, startedAt, durationMs: Date.now() - startedAt.getTime() };
   }
 }
