@@ -8,7 +8,7 @@ import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient }
 import type { GeneratedDataset } from '../../src/datagen';
 import { SparkifyProcess, sparkify, type Finished } from '../support/cli';
 import { writeDatasetWithoutPlays, writeTestDataset } from '../support/dataset';
-import { SAMPLE, SAMPLE_COUNTS, testWithSample } from '../e2e/sample';
+import { SAMPLE, SAMPLE_COUNTS, testWithSample } from '../support/sample';
 
 /** Each of these tests starts the CLI several times, each with its own warehouse: minutes on a busy machine. */
 const SLOW = 240_000;

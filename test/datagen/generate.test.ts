@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DATASET_MANIFEST, generateDataset, type GeneratedDataset } from '../../src/datagen';
-import { SAMPLE, testWithSample } from '../e2e/sample';
+import { SAMPLE, testWithSample } from '../support/sample';
 
 async function listFiles(root: string, dir = ''): Promise<string[]> {
   const entries = await readdir(path.join(root, dir), { withFileTypes: true });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ENGINE_KINDS, runSql, startTestEmulator, type SqlRun, type TestEmulator } from '../../support/engines';
-import { SAMPLE, testWithSample } from '../../e2e/sample';
+import { SAMPLE, testWithSample } from '../../support/sample';
 const BUCKET = 'fixtures';
 
 describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) => {

@@ -8,8 +8,8 @@ import path from 'node:path';
 
 export const SAMPLE = path.resolve(__dirname, '../../../shared/data/sparkify-sample');
 
-const SAMPLE_PRESENT = existsSync(path.join(SAMPLE, 'log_json_path.json'));
-const SKIPPED = 'skipped: ../shared/data/sparkify-sample not found';
+export const SAMPLE_PRESENT = existsSync(path.join(SAMPLE, 'log_json_path.json'));
+export const SKIPPED = 'skipped: ../shared/data/sparkify-sample not found';
 
 /** The counts in the sample's README, keyed and ordered like `sparkify run --json`. */
 export const SAMPLE_COUNTS = {
@@ -23,20 +23,17 @@ export const SAMPLE_COUNTS = {
   songplays_matched: 1,
 };
 
-/** Without the sample: the reason in the test's name (verbose output) and on the console (any output). */
-function skipping(name: string): string {
-  console.warn(`"${name}" ${SKIPPED}`);
-  return `${name} (${SKIPPED})`;
-}
-
-/** describe() for tests that need the real sample: skipped, saying why, where it is absent. */
+/**
+ * describe() for tests that need the real sample: where it is absent, skipped with the reason in the name
+ * (jest --verbose, --json); jest's global setup says it once in any output.
+ */
 export function describeWithSample(name: string, tests: () => void): void {
   if (SAMPLE_PRESENT) describe(name, tests);
-  else describe.skip(skipping(name), tests);
+  else describe.skip(`${name} (${SKIPPED})`, tests);
 }
 
-/** test() for a test that needs the real sample: skipped, saying why, where it is absent. */
+/** test() for a test that needs the real sample, skipped as describeWithSample's are. */
 export function testWithSample(name: string, fn: () => Promise<unknown>, timeout?: number): void {
   if (SAMPLE_PRESENT) test(name, fn, timeout);
-  else test.skip(skipping(name), fn, timeout);
+  else test.skip(`${name} (${SKIPPED})`, fn, timeout);
 }
