@@ -21,7 +21,9 @@ export const OFFLINE_REGION = 'us-west-2';
 export function offlineClientEnvironment(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    // The SDK for JavaScript reads AWS_REGION; the AWS CLI v1 and boto3 read only AWS_DEFAULT_REGION.
     AWS_REGION: OFFLINE_REGION,
+    AWS_DEFAULT_REGION: OFFLINE_REGION,
     AWS_ACCESS_KEY_ID: OFFLINE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: OFFLINE_CREDENTIALS.secretAccessKey,
     REDSHIFT_CLUSTER_ID: OFFLINE_TARGET.clusterId,
