@@ -1,12 +1,11 @@
 /** The `sparkify` command as a user runs it: bin/sparkify spawned as a process, in a scratch working directory. */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { GeneratedDataset } from '../../src/datagen';
-import { SparkifyProcess, sparkify, type Finished } from '../support/cli';
+import { CommandProcess, SparkifyProcess, sparkify, type Finished } from '../support/cli';
 import { writeDatasetWithoutPlays, writeTestDataset } from '../support/dataset';
 import { SAMPLE, SAMPLE_COUNTS, testWithSample } from '../support/sample';
 
@@ -177,15 +176,7 @@ describe('sparkify CLI', () => {
   });
 
   test('npm run bench -- --help prints its usage; a bad flag exits 2 with the usage, not a stack trace', async () => {
-    const bench = (args: string[]) => new Promise<Finished>((resolve, reject) => {
-      const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: path.resolve(__dirname, '../..') });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+    const bench = (args: string[]) => new CommandProcess('npm', path.resolve(__dirname, '../..'), ['run', '--silent', 'bench', '--', ...args]).finished;
     const help = await bench(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm run bench -- \[--events N\]/);

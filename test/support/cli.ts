@@ -1,6 +1,6 @@
 /**
- * bin/sparkify as a user runs it: spawned as a process. Every wait on its output also watches for its
- * exit, so a line that never comes fails the test at once instead of hanging it.
+ * bin/sparkify (or another command) as a user runs it: spawned as a process. Every wait on its output also
+ * watches for its exit, so a line that never comes fails the test at once instead of hanging it.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { constants } from 'node:os';
@@ -22,14 +22,14 @@ export interface SpawnOptions {
   detached?: boolean;
 }
 
-export class SparkifyProcess {
+export class CommandProcess {
   readonly child: ChildProcessWithoutNullStreams;
   stdout = '';
   stderr = '';
   readonly finished: Promise<Finished>;
 
-  constructor(cwd: string, args: string[], options: SpawnOptions = {}) {
-    this.child = spawn(BIN, args, { cwd, env: { ...process.env, FORCE_COLOR: '0', ...options.env }, detached: options.detached });
+  constructor(command: string, cwd: string, args: string[], options: SpawnOptions = {}) {
+    this.child = spawn(command, args, { cwd, env: { ...process.env, FORCE_COLOR: '0', ...options.env }, detached: options.detached });
     this.child.stdout.on('data', (chunk) => (this.stdout += chunk));
     this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
     this.finished = new Promise((resolve, reject) => {
@@ -51,10 +51,16 @@ export class SparkifyProcess {
       check();
       this.child[stream].on('data', check);
       this.finished.then(
-        ({ code }) => reject(new Error(`sparkify exited (${code}) before printing ${JSON.stringify(text)}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`)),
+        ({ code }) => reject(new Error(`${path.basename(this.child.spawnfile)} exited (${code}) before printing ${JSON.stringify(text)}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`)),
         reject,
       );
     });
+  }
+}
+
+export class SparkifyProcess extends CommandProcess {
+  constructor(cwd: string, args: string[], options?: SpawnOptions) {
+    super(BIN, cwd, args, options);
   }
 }
 
