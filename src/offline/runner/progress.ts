@@ -35,7 +35,7 @@ function excerpt(text: string): string {
 }
 
 /** Whether a Lambda's result, untyped here, is the pipeline's StatementProgress (stages and polls return one). */
-function isStatementProgress(value: unknown): value is StatementProgress {
+export function isStatementProgress(value: unknown): value is StatementProgress {
   const v = value as Partial<StatementProgress> | null;
   return typeof v === 'object' && v !== null && typeof v.stage === 'string' && typeof v.statementId === 'string' && typeof v.status === 'string';
 }
@@ -50,8 +50,6 @@ export class ProgressReporter {
   private readonly taskNotes = new Map<string, string>();
   /** Failures in order; a retry takes its state's failure back off. */
   private readonly failures: StateFailure[] = [];
-  /** The rows each stage's finished statement reported (for COPY: loaded), as far as the run got. */
-  readonly rowsByStage: Record<string, number> = {};
 
   constructor(
     private readonly write: (line: string) => void,
@@ -62,7 +60,6 @@ export class ProgressReporter {
   /** The Task wrapper hands over each handler's result, which the event log shows only after ResultPath. */
   recordTaskResult(state: string, functionKey: string, result: unknown): void {
     this.taskResults.set(state, { functionKey, result });
-    if (isStatementProgress(result) && result.status === 'FINISHED' && result.resultRows !== null) this.rowsByStage[result.stage] = result.resultRows;
   }
 
   /**
