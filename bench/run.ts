@@ -1,10 +1,5 @@
 /**
- * Offline performance figures; prints, asserts nothing.
- *
- *   npm run bench                          50,000 events: about a minute or two
- *   npm run bench -- --events 2000000      millions
- *   npm run bench -- --engine postgres --database-url postgres://…
- *   npm run bench -- --events 1000000 --copy-only   skip the end-to-end run, time the COPYs
+ * Offline performance figures; prints, asserts nothing. `npm run bench -- --help` lists the flags.
  *
  * Measures: generating the dataset; the whole offline run (state machine, handlers, emulator); the
  * COPY stage alone through the Data API (the stageEvents SQL, TRUNCATE + COPY of log_data/); the
