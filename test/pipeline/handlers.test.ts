@@ -16,20 +16,21 @@ import { writeTestDataset } from '../support/dataset';
 
 const TARGET = { ClusterIdentifier: OFFLINE_ENV.REDSHIFT_CLUSTER_ID, DbUser: OFFLINE_ENV.REDSHIFT_DB_USER, Database: 'dev' };
 
-let bucket: string;
+/** The folder standing for S3, with the test dataset as the bucket udacity-dend. */
+let s3Root: string;
 let dataset: GeneratedDataset;
 beforeAll(async () => {
-  bucket = await mkdtemp(path.join(os.tmpdir(), 'sparkify-handlers-'));
-  dataset = await writeTestDataset(path.join(bucket, 'udacity-dend'));
+  s3Root = await mkdtemp(path.join(os.tmpdir(), 'sparkify-handlers-'));
+  dataset = await writeTestDataset(path.join(s3Root, 'udacity-dend'));
 });
-afterAll(() => rm(bucket, { recursive: true, force: true }));
+afterAll(() => rm(s3Root, { recursive: true, force: true }));
 
 describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
   let emulator: TestEmulator;
   let handlers: Handlers;
 
   beforeAll(async () => {
-    emulator = await startTestEmulator(kind, { s3Root: bucket });
+    emulator = await startTestEmulator(kind, { s3Root });
     setHandlerEnvironment(emulator.endpoint);
     handlers = await loadHandlers();
   });
