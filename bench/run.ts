@@ -1,10 +1,5 @@
 /**
- * Offline performance figures; prints, asserts nothing.
- *
- *   npm run bench                          50,000 events: about a minute or two
- *   npm run bench -- --events 2000000      millions
- *   npm run bench -- --engine postgres --database-url postgres://…
- *   npm run bench -- --events 1000000 --copy-only   skip the end-to-end run, time the COPYs
+ * Offline performance figures; prints, asserts nothing. `npm run bench -- --help` lists the flags.
  *
  * Measures: generating the dataset; the whole offline run (state machine, handlers, emulator); the
  * COPY stage alone through the Data API (the stageEvents SQL, TRUNCATE + COPY of log_data/); the
@@ -30,22 +25,48 @@ import { readSql } from '../src/pipeline/sql-files';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { values } = parseArgs({
-  options: {
-    events: { type: 'string', default: '50000' },
-    songs: { type: 'string', default: '1000' },
-    engine: { type: 'string', default: 'pglite' },
-    'database-url': { type: 'string' },
-    'copy-only': { type: 'boolean', default: false },
-  },
-  strict: true,
-});
-const events = Number(values.events);
-const songs = Number(values.songs);
-const engine = values.engine as EngineKind;
-if (!Number.isInteger(events) || events < 10 || !Number.isInteger(songs) || songs < 1) throw new Error('--events (≥ 10) and --songs take whole numbers');
-if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine is pglite or postgres');
-if (engine === 'postgres' && !values['database-url']) throw new Error('--engine postgres needs --database-url');
+const USAGE = `Usage: npm run bench -- [--events N] [--songs N] [--engine pglite|postgres] [--database-url URL] [--copy-only]
+
+Prints offline performance figures and asserts nothing: generating a dataset, the whole offline run, the
+COPY stage alone through the Data API, the engine's own COPY FROM STDIN of the same rows, peak RSS.
+
+  --events N            events to generate, at least 10 (default 50000)
+  --songs N             songs in the catalogue (default 1000)
+  --engine E            pglite (default, embedded) or postgres
+  --database-url URL    the PostgreSQL server for --engine postgres
+  --copy-only           skip the end-to-end run, time the COPYs`;
+
+interface BenchOptions {
+  events: number;
+  songs: number;
+  engine: EngineKind;
+  databaseUrl?: string;
+  copyOnly: boolean;
+}
+
+/** The flags; a wrong one is a usage error, reported without a stack trace. */
+function parseOptions(args: string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    options: {
+      events: { type: 'string', default: '50000' },
+      songs: { type: 'string', default: '1000' },
+      engine: { type: 'string', default: 'pglite' },
+      'database-url': { type: 'string' },
+      'copy-only': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const events = Number(values.events);
+  const songs = Number(values.songs);
+  const engine = values.engine as EngineKind;
+  if (!Number.isInteger(events) || events < 10 || !Number.isInteger(songs) || songs < 1) throw new Error('--events (≥ 10) and --songs take whole numbers');
+  if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine is pglite or postgres');
+  if (engine === 'postgres' && !values['database-url']) throw new Error('--engine postgres needs --database-url');
+  return { events, songs, engine, databaseUrl: values['database-url'], copyOnly: values['copy-only'] };
+}
 
 const DAYS = 10;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -89,7 +110,7 @@ async function eventsAsCopyText(bucket: string, out: string): Promise<number> {
   return rows;
 }
 
-async function main(): Promise<void> {
+async function main({ events, songs, engine, databaseUrl, copyOnly }: BenchOptions): Promise<void> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-'));
   const bucket = path.join(tmp, 'bucket');
   try {
@@ -102,7 +123,7 @@ async function main(): Promise<void> {
     const bytes = await folderBytes(bucket);
     console.log(`generate:            ${fmt(dataset.expected.staging_events)} events in ${seconds(generateMs)} (${fmt(dataset.expected.staging_events / (generateMs / 1000))} events/s), ${(bytes / 1e6).toFixed(1)} MB on disk; peak RSS ${peakRssMb()}`);
 
-    const runner = await startOfflineRunner({ engine, databaseUrl: values['database-url'], warehouseDir: dataDir('warehouse'), bucketDir: bucket });
+    const runner = await startOfflineRunner({ engine, databaseUrl, warehouseDir: dataDir('warehouse'), bucketDir: bucket });
     try {
       // A stage as its Lambda submits it, waited for in-process.
       const { client } = runner.warehouse;
@@ -112,7 +133,7 @@ async function main(): Promise<void> {
         const id = await submitStatement(client, config.target, stageSubmission(stage, config, scope));
         return waitForStatement(client, stage, id);
       };
-      if (values['copy-only']) {
+      if (copyOnly) {
         await runStage('createTables');
       } else {
         const [outcome, runMs] = await timed(() => runner.run({}));
@@ -129,7 +150,7 @@ async function main(): Promise<void> {
 
     const copyText = path.join(tmp, 'events.copy');
     const rows = await eventsAsCopyText(bucket, copyText);
-    const rawEngine = await createEngine({ kind: engine, databaseUrl: values['database-url'], dataDir: dataDir('raw-copy') });
+    const rawEngine = await createEngine({ kind: engine, databaseUrl, dataDir: dataDir('raw-copy') });
     try {
       const session = await rawEngine.openSession();
       try {
@@ -151,7 +172,23 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});
+function start(args: string[]): void {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(args);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  main(options).catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
+
+start(process.argv.slice(2));

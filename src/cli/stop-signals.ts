@@ -2,7 +2,7 @@
  * Ctrl-C and SIGTERM for the long-running commands. The first one starts a clean stop; any later one is
  * only acknowledged until the command calls the returned release. Dying half-way through closing a PGlite
  * data directory can leave one that no longer opens, and a second signal is common: a second Ctrl-C, or
- * `kill` of the process group, where bin/sparkify forwards the SIGTERM its child has already received.
+ * a process manager that repeats its stop.
  */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 

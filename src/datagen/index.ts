@@ -60,18 +60,26 @@ export const EVENT_FIELDS = [
 /** The share of song files that hold more than one song object, as some in the full bucket do. */
 const MULTI_SONG_FILE_SHARE = 0.1;
 
-/** A size, seed or date the generator cannot use. */
+/** A size, date or output folder the generator cannot use; `option` names it, so a CLI can name its flag. */
 export class DatasetParameterError extends Error {
   override name = 'DatasetParameterError';
+
+  constructor(
+    readonly option: keyof GenerateOptions,
+    /** What is wrong, without the option's name. */
+    readonly problem: string,
+  ) {
+    super(`${option} ${problem}`);
+  }
 }
 
 function validateParameters(parameters: GeneratedDataset['parameters']): void {
   for (const name of ['songs', 'users', 'days', 'eventsPerDay'] as const) {
     const value = parameters[name];
-    if (!Number.isInteger(value) || value < 1) throw new DatasetParameterError(`${name} must be a whole number of at least 1, got ${value}`);
+    if (!Number.isInteger(value) || value < 1) throw new DatasetParameterError(name, `must be a whole number of at least 1, got ${value}`);
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(parameters.startDate) || Number.isNaN(Date.parse(`${parameters.startDate}T00:00:00Z`))) {
-    throw new DatasetParameterError(`startDate must be a date as YYYY-MM-DD, got ${parameters.startDate}`);
+    throw new DatasetParameterError('startDate', `must be a date as YYYY-MM-DD, got ${parameters.startDate}`);
   }
 }
 
@@ -141,7 +149,7 @@ async function assertEmptyOrMissing(dir: string): Promise<void> {
     if (error.code === 'ENOENT') return [];
     throw error;
   });
-  if (entries.length > 0) throw new Error(`Output folder ${dir} is not empty; choose a new folder`);
+  if (entries.length > 0) throw new DatasetParameterError('outDir', `${dir} is not empty; choose a new folder`);
 }
 
 function logFileKey(dayStart: number): string {

@@ -3,14 +3,28 @@
  * client (created once per container, on first use, so a bad variable fails the invocation with a clear
  * message instead of crashing the import), and the middy wrapper.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig, type PipelineConfig } from './config';
 
-export const logger = new Logger({ serviceName: 'sparkify-etl' });
+/**
+ * Prints every log line to stderr. Offline the handlers run inside the `sparkify` process, whose stdout
+ * carries its results (the summary, `--json`); on AWS, CloudWatch reads both streams.
+ */
+class StderrLogger extends Logger {
+  protected override printLog(_logLevel: number, log: LogItem): void {
+    log.prepareForPrint();
+    process.stderr.write(`${JSON.stringify(log.getAttributes(), this.getJsonReplacer())}\n`);
+  }
+}
+
+/** Set by the offline runner. */
+const LOGS_TO_STDERR = process.env.SPARKIFY_LOGS_TO_STDERR === 'true';
+
+export const logger = LOGS_TO_STDERR ? new StderrLogger({ serviceName: 'sparkify-etl' }) : new Logger({ serviceName: 'sparkify-etl' });
 
 interface Runtime {
   config: PipelineConfig;

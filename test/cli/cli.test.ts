@@ -1,72 +1,94 @@
 /** The `sparkify` command as a user runs it: bin/sparkify spawned as a process, in a scratch working directory. */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { SAMPLE, SAMPLE_COUNTS } from '../e2e/sample';
+import type { GeneratedDataset } from '../../src/datagen';
+import { CommandProcess, SparkifyProcess, sparkify, type Finished } from '../support/cli';
+import { writeDatasetWithoutPlays, writeTestDataset } from '../support/dataset';
+import { SAMPLE, SAMPLE_COUNTS, testWithSample } from '../support/sample';
 
-const BIN = path.resolve(__dirname, '../../bin/sparkify');
 /** Each of these tests starts the CLI several times, each with its own warehouse: minutes on a busy machine. */
 const SLOW = 240_000;
+const COUNT_KEYS = ['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time', 'songplays_matched'];
+/** The handlers' structured logs, which must never reach stdout. */
+const LOGGING_ON = { env: { POWERTOOLS_LOG_LEVEL: 'INFO' } };
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** `sparkify query`'s table for one row of one number. */
+function numberTable(column: string, value: number): string {
+  const width = Math.max(column.length, String(value).length);
+  return `${column.padStart(width)}\n${'-'.repeat(width)}\n${String(value).padStart(width)}\n(1 row)`;
 }
 
-function sparkify(cwd: string, args: string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The node process bin/sparkify started: the shim's only child. */
-function cliProcessOf(shimPid: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const pgrep = spawn('pgrep', ['-P', String(shimPid)]);
-    let out = '';
-    pgrep.stdout.on('data', (chunk) => (out += chunk));
-    pgrep.on('close', (code) => (code === 0 ? resolve(Number(out.trim().split('\n')[0])) : reject(new Error(`no child of ${shimPid}`))));
-  });
+/** Every stderr line is one of the handlers' JSON log records. */
+function expectOnlyHandlerLogs(run: Finished): void {
+  const lines = run.stderr.trim().split('\n');
+  expect(lines.length).toBeGreaterThan(0);
+  for (const line of lines) expect(JSON.parse(line)).toMatchObject({ service: 'sparkify-etl', level: expect.any(String) });
 }
 
 describe('sparkify CLI', () => {
   let cwd: string;
+  let bucket: string;
+  let dataset: GeneratedDataset;
 
   beforeAll(async () => {
     cwd = await mkdtemp(path.join(os.tmpdir(), 'sparkify-cli-'));
+    bucket = path.join(cwd, 'bucket');
+    dataset = await writeTestDataset(bucket);
   });
   afterAll(() => rm(cwd, { recursive: true, force: true }));
 
-  test('run --json prints only the counts object, and query then reads the kept warehouse', async () => {
-    const run = await sparkify(cwd, ['run', '--data', SAMPLE, '--json']);
-    expect(run.stderr).toBe('');
+  test('run --json prints only the counts, logs on stderr; query then reads the kept warehouse, one statement or several', async () => {
+    const run = await sparkify(cwd, ['run', '--data', bucket, '--json'], LOGGING_ON);
     expect(run.code).toBe(0);
     const counts = JSON.parse(run.stdout);
-    expect(Object.keys(counts)).toEqual(['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time', 'songplays_matched']);
-    expect(counts).toEqual(SAMPLE_COUNTS);
+    expect(Object.keys(counts)).toEqual(COUNT_KEYS);
+    expect(counts).toEqual(dataset.expected);
+    expectOnlyHandlerLogs(run);
+    expect(run.stderr).toContain('"message":"Statement submitted"');
     expect(existsSync(path.join(cwd, '.sparkify/warehouse'))).toBe(true);
 
-    const table = await sparkify(cwd, ['query', 'SELECT level, COUNT(*) AS plays FROM songplays GROUP BY level ORDER BY level']);
+    const table = await sparkify(cwd, ['query', 'SELECT COUNT(*) AS plays FROM songplays']);
     expect(table.code).toBe(0);
-    expect(table.stdout).toBe('level  plays\n-----  -----\nfree    1229\npaid    5591\n(2 rows)\n');
+    expect(table.stdout).toBe(`${numberTable('plays', dataset.expected.songplays)}\n`);
 
-    const json = await sparkify(cwd, ['query', '--json', "SELECT title FROM songs WHERE song_id = 'SOZCTXZ12AB0182364'"]);
+    const json = await sparkify(cwd, ['query', '--json', 'SELECT COUNT(*) AS users FROM users']);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual([{ title: 'Setanta matins' }]);
+    expect(JSON.parse(json.stdout)).toEqual([{ users: dataset.expected.users }]);
 
     const failed = await sparkify(cwd, ['query', 'SELECT * FROM no_such_table']);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('relation "no_such_table" does not exist');
+    expect(failed.stderr).toBe('sparkify query: ERROR: relation "no_such_table" does not exist\n');
+
+    // Several statements: each one's result, in order.
+    const sql = 'SELECT COUNT(*) AS users FROM users; CREATE TABLE picked AS SELECT song_id FROM songs LIMIT 3; SELECT COUNT(*) AS songs FROM songs;';
+    const several = await sparkify(cwd, ['query', sql]);
+    expect(several.code).toBe(0);
+    expect(several.stdout).toBe(`${numberTable('users', dataset.expected.users)}\n\nOK, 3 rows affected\n\n${numberTable('songs', dataset.expected.songs)}\n`);
+
+    const severalJson = await sparkify(cwd, ['query', '--json', 'SELECT COUNT(*) AS n FROM picked; DROP TABLE picked']);
+    expect(severalJson.code).toBe(0);
+    expect(JSON.parse(severalJson.stdout)).toEqual([
+      { sql: 'SELECT COUNT(*) AS n FROM picked', rows: [{ n: 3 }] },
+      { sql: 'DROP TABLE picked', rowsAffected: 0 },
+    ]);
+
+    const severalFailed = await sparkify(cwd, ['query', 'SELECT 1; SELECT * FROM picked']);
+    expect(severalFailed.code).toBe(1);
+    expect(severalFailed.stderr).toBe('sparkify query: ERROR: relation "picked" does not exist (statement 2 of 2: SELECT * FROM picked)\n');
+  }, SLOW);
+
+  testWithSample('run --data <the real sample> --json gives the README counts', async () => {
+    const warehouse = ['--data-dir', path.join(cwd, 'sample-warehouse')];
+    const run = await sparkify(cwd, ['run', '--data', SAMPLE, '--json', ...warehouse]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(SAMPLE_COUNTS);
+
+    const table = await sparkify(cwd, ['query', ...warehouse, 'SELECT level, COUNT(*) AS plays FROM songplays GROUP BY level ORDER BY level']);
+    expect(table.stdout).toBe('level  plays\n-----  -----\nfree    1229\npaid    5591\n(2 rows)\n');
   }, SLOW);
 
   test('run without --data generates the default dataset under .sparkify/ and loads what it predicts', async () => {
@@ -90,12 +112,30 @@ describe('sparkify CLI', () => {
   }, SLOW);
 
   test('a failing run exits 1 naming the failing state, its error and the stage', async () => {
-    const emptyBucket = path.join(cwd, 'empty-bucket');
-    await mkdir(emptyBucket);
+    const emptyBucket = await mkdtemp(path.join(cwd, 'empty-bucket-'));
     const run = await sparkify(cwd, ['run', '--data', emptyBucket, '--data-dir', path.join(cwd, 'failing-warehouse')]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/Run failed in state PollStage(Events|Songs): StatementFailed: Stage stage(Events|Songs): statement \S+ failed: ERROR: The (specified S3 prefix|JSONPaths file) '[^']+' does not exist/);
+  }, SLOW);
+
+  test('a failing run --json prints the failure as JSON on stdout, with the rows so far; logs stay on stderr', async () => {
+    const noPlays = path.join(cwd, 'no-plays-bucket');
+    const withoutPlays = await writeDatasetWithoutPlays(noPlays);
+    const run = await sparkify(cwd, ['run', '--data', noPlays, '--json', '--data-dir', path.join(cwd, 'no-plays-warehouse')], LOGGING_ON);
+    expect(run.code).toBe(1);
+    const failure = JSON.parse(run.stdout);
+    expect(failure).toEqual({
+      state: 'ReportResults',
+      error: 'QualityCheckFailed',
+      cause: 'Quality checks failed: songplays_not_empty (the table is empty), time_not_empty (the table is empty)',
+      rowsByStage: expect.objectContaining({ stageEvents: 1, stageSongs: withoutPlays.expected.staging_songs }),
+      loadErrors: { total: 0, first: [] },
+    });
+    // The state and cause are on stderr as well, after the handlers' JSON log records.
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.pop()).toBe(`Run failed in state ReportResults: QualityCheckFailed: ${failure.cause}`);
+    expectOnlyHandlerLogs({ ...run, stderr: lines.join('\n') });
   }, SLOW);
 
   test('generate writes the dataset it is asked for', async () => {
@@ -113,10 +153,12 @@ describe('sparkify CLI', () => {
     [['run', '--input', '{not json'], '--input is not JSON'],
     [['run', '--input', 'null'], '--input must be a JSON object'],
     [['run', '--input', '["2018-11-01"]'], '--input must be a JSON object'],
-    [['query'], 'sparkify query takes exactly one SQL statement'],
+    [['query'], 'sparkify query takes the SQL as one quoted argument'],
+    [['query', ' ; '], 'sparkify query takes the SQL as one quoted argument'],
     [['query', '--endpoint', 'localhost', 'SELECT 1'], '--endpoint must be an http(s) URL'],
     [['generate', '--out', 'x', '--songs', 'many'], '--songs must be a whole number of at least 1, got "many"'],
-    [['generate', '--out', 'x', '--start-date', '2018-02-31x'], 'startDate must be a date as YYYY-MM-DD, got 2018-02-31x'],
+    [['generate', '--out', 'x', '--start-date', '2018-02-31x'], 'sparkify generate: --start-date must be a date as YYYY-MM-DD, got 2018-02-31x'],
+    [['generate', '--out', __dirname], `sparkify generate: --out ${__dirname} is not empty; choose a new folder`],
     [['emulator', '--port', '99999'], '--port must be a port number'],
     [['frobnicate'], 'Unknown command "frobnicate"'],
   ])('sparkify %j exits 2 with a clear message', async (args, message) => {
@@ -133,21 +175,27 @@ describe('sparkify CLI', () => {
     expect(result.stdout).toMatch(new RegExp(`^Usage: sparkify ${command} `));
   });
 
+  test('npm run bench -- --help prints its usage; a bad flag exits 2 with the usage, not a stack trace', async () => {
+    const bench = (args: string[]) => new CommandProcess('npm', path.resolve(__dirname, '../..'), ['run', '--silent', 'bench', '--', ...args]).finished;
+    const help = await bench(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: npm run bench -- \[--events N\]/);
+    const bad = await bench(['--bogus']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^Unknown option '--bogus'/);
+    expect(bad.stderr).toContain('Usage: npm run bench');
+    expect(bad.stderr).not.toMatch(/^\s+at /m);
+  });
+
   test('emulator serves the Data API (the SDK, sparkify query --endpoint) until Ctrl-C, then stops cleanly', async () => {
     // detached: its own process group, so a group SIGINT is what a terminal's Ctrl-C sends.
-    const child = spawn(BIN, ['emulator', '--port', '0', '--data-dir', path.join(cwd, 'emulator-warehouse')], { cwd, detached: true });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const emulator = new SparkifyProcess(cwd, ['emulator', '--port', '0', '--data-dir', path.join(cwd, 'emulator-warehouse')], { detached: true });
     try {
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', () => stdout.includes('Press Ctrl-C') && resolve());
-        child.on('close', () => reject(new Error(`emulator exited early: ${stdout}`)));
-      });
-      const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+      await emulator.printed('Press Ctrl-C');
+      const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.stdout)?.[1];
       expect(endpoint).toBeDefined();
-      expect(stdout).toContain('export AWS_ACCESS_KEY_ID=offline');
-      expect(stdout).toContain('No folder stands for S3 (--data DIR or --s3-root DIR)');
+      expect(emulator.stdout).toContain('export AWS_ACCESS_KEY_ID=offline');
+      expect(emulator.stdout).toContain('No folder stands for S3 (--data DIR or --s3-root DIR)');
       const client = new RedshiftDataClient({ endpoint, region: 'us-west-2', credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' }, maxAttempts: 1 });
       const { Id } = await client.send(new ExecuteStatementCommand({ ClusterIdentifier: 'sparkify-offline', Database: 'dev', DbUser: 'awsuser', Sql: 'SELECT 1' }));
       let status: string | undefined;
@@ -162,59 +210,46 @@ describe('sparkify CLI', () => {
       expect(query.code).toBe(0);
       expect(query.stdout).toBe('answer\n--------\nemulated\n(1 row)\n');
     } finally {
-      process.kill(-child.pid!, 'SIGINT');
+      process.kill(-emulator.pid, 'SIGINT');
     }
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('Stopped.');
+    expect((await emulator.finished).code).toBe(0);
+    expect(emulator.stdout).toContain('Stopped.');
   }, SLOW);
 
   test('a second stop signal while the emulator closes its warehouse does not kill it half-way', async () => {
-    // `kill <group>` or a second Ctrl-C: the process gets a signal again while PGlite writes its data
-    // directory; dying then can leave a directory that no longer opens.
+    // A second Ctrl-C, or a process manager repeating its stop: the process gets a signal again while
+    // PGlite writes its data directory; dying then can leave a directory that no longer opens.
     const warehouseDir = path.join(cwd, 'double-signal-warehouse');
-    const child = spawn(BIN, ['emulator', '--port', '0', '--data-dir', warehouseDir], { cwd });
-    let stdout = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const printed = (text: string) => new Promise<void>((resolve, reject) => {
-      const check = () => stdout.includes(text) && resolve();
-      check();
-      child.stdout.on('data', check);
-      child.on('close', () => reject(new Error(`emulator exited before printing ${JSON.stringify(text)}: ${stdout}`)));
-    });
-    await printed('Press Ctrl-C');
-    const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1];
+    const emulator = new SparkifyProcess(cwd, ['emulator', '--port', '0', '--data-dir', warehouseDir]);
+    await emulator.printed('Press Ctrl-C');
+    const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.stdout)![1];
     // Enough written that closing the warehouse takes a moment.
     const write = await sparkify(cwd, ['query', '--endpoint', endpoint, 'CREATE TABLE filler AS SELECT g AS n, md5(g::text) AS s FROM generate_series(1, 200000) AS g']);
     expect(write.code).toBe(0);
 
-    // Signal the CLI process itself (the shim's child), as a process group signal reaches it.
-    const pid = await cliProcessOf(child.pid!);
-    process.kill(pid, 'SIGTERM');
-    await printed('Stopping the emulator');
-    process.kill(pid, 'SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('Stopped.');
+    process.kill(emulator.pid, 'SIGTERM');
+    await emulator.printed('Stopping the emulator');
+    process.kill(emulator.pid, 'SIGTERM');
+    expect((await emulator.finished).code).toBe(0);
+    expect(emulator.stdout).toContain('Stopped.');
 
     const reopened = await sparkify(cwd, ['query', '--data-dir', warehouseDir, 'SELECT COUNT(*) AS n FROM filler']);
     expect(reopened.stderr).toBe('');
     expect(reopened.stdout).toBe('     n\n------\n200000\n(1 row)\n');
   }, SLOW);
 
-  test('SIGTERM stops a run between states and closes the warehouse: exit 143, the warehouse still opens', async () => {
-    const warehouseDir = path.join(cwd, 'sigterm-warehouse');
-    const child = spawn(BIN, ['run', '--data', SAMPLE, '--data-dir', warehouseDir], { cwd });
-    let stderr = '';
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    const stagingStarted = new Promise<void>((resolve) => child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (stderr.includes('StageData: started')) resolve();
-    }));
-    await stagingStarted;
-    process.kill(await cliProcessOf(child.pid!), 'SIGTERM');
-    expect(await exited).toBe(143);
-    expect(stderr).toContain('Interrupted: stopping the run and the warehouse');
-    expect(stderr).not.toContain('LoadStar: started');
+  // SIGINT to bin/sparkify's own PID is an IDE's or a process manager's stop; SIGTERM is `kill`.
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s to bin/sparkify stops a run between states and closes the warehouse: exit %d, the warehouse still opens', async (signal, status) => {
+    const warehouseDir = path.join(cwd, `${signal}-warehouse`);
+    const run = new SparkifyProcess(cwd, ['run', '--data', bucket, '--data-dir', warehouseDir]);
+    await run.printed('StageData: started', 'stderr');
+    process.kill(run.pid, signal);
+    expect((await run.finished).code).toBe(status);
+    expect(run.stderr).toContain('Interrupted: stopping the run and the warehouse');
+    expect(run.stderr).not.toContain('LoadStar: started');
 
     const reopened = await sparkify(cwd, ['query', '--data-dir', warehouseDir, 'SELECT COUNT(*) AS n FROM songplays']);
     expect(reopened.stderr).toBe('');

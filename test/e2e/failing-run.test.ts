@@ -1,26 +1,20 @@
-import { startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
-import { SAMPLE } from './sample';
+import { writeTestDataset } from '../support/dataset';
+import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a failing offline run', () => {
-  let runner: OfflineRunner;
   const progress: string[] = [];
   /** Lets a test react to a progress line as it is printed. */
   let onLine: (line: string) => void = () => undefined;
-
-  beforeAll(async () => {
-    runner = await startOfflineRunner({
-      bucketDir: SAMPLE,
-      handlerEnv: { S3_LOG_DATA: 's3://udacity-dend/no_such_prefix' },
-      onProgress: (line) => {
-        progress.push(line);
-        onLine(line);
-      },
-    });
+  const scratch = runnerOnScratchBucket(writeTestDataset, {
+    handlerEnv: { S3_LOG_DATA: 's3://udacity-dend/no_such_prefix' },
+    onProgress: (line) => {
+      progress.push(line);
+      onLine(line);
+    },
   });
-  afterAll(() => runner?.stop());
 
   test('a bad prefix fails the run at the staging poll, naming the stage and the S3 error', async () => {
-    const outcome = await runner.run({});
+    const outcome = await scratch.runner.run({});
     expect(outcome.succeeded).toBe(false);
     if (outcome.succeeded) return;
     expect(outcome.failure.state).toBe('PollStageEvents');
@@ -42,7 +36,7 @@ describe('a failing offline run', () => {
   });
 
   test('bad execution input fails at the first stage with the field named', async () => {
-    const outcome = await runner.run({ window: { start: 'yesterday' } });
+    const outcome = await scratch.runner.run({ window: { start: 'yesterday' } });
     expect(outcome.succeeded).toBe(false);
     if (outcome.succeeded) return;
     expect(outcome.failure).toMatchObject({ state: 'CreateTables', error: 'InvalidInput' });
@@ -55,7 +49,7 @@ describe('a failing offline run', () => {
     onLine = (line) => {
       if (/CreateTables: createTables submitted statement/.test(line)) interrupt.abort();
     };
-    const outcome = await runner.run({}, interrupt.signal);
+    const outcome = await scratch.runner.run({}, interrupt.signal);
     expect(outcome).toMatchObject({ succeeded: false, failure: { error: 'ExecutionAborted', cause: 'The run was stopped before it finished' } });
     expect(progress.some((line) => line.includes('StageData: started'))).toBe(false);
   });

@@ -1,14 +1,17 @@
-import { appendFile, cp, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatLoadErrors, loadErrorsSince } from '../../src/offline/runner';
-import { SAMPLE } from './sample';
+import { writeTestDataset } from '../support/dataset';
 import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose events hold a bad record', () => {
-  const badFile = 'log_data/2018/11/2018-11-30-events.json';
+  // The test dataset's second and last day.
+  const badFile = 'log_data/2018/11/2018-11-02-events.json';
+  let goodLines: number;
   const scratch = runnerOnScratchBucket(async (bucket) => {
-    await cp(SAMPLE, bucket, { recursive: true });
-    // The sample's file has no final newline: this is its next line, with a user id that is not a number.
+    await writeTestDataset(bucket);
+    goodLines = (await readFile(path.join(bucket, badFile), 'utf8')).split('\n').length;
+    // Generated files, like the bucket's, have no final newline: this is the next line, with a user id that is not a number.
     const good = '{"artist":null,"auth":"Logged In","firstName":"A","gender":"F","itemInSession":0,"lastName":"B","length":null,"level":"free","location":"X","method":"GET","page":"Home","registration":1540919166796.0,"sessionId":1,"song":null,"status":200,"ts":1543607664796,"userAgent":"x",';
     await appendFile(path.join(bucket, badFile), `\n${good}"userId":"abc"}`);
   });
@@ -24,8 +27,7 @@ describe('a run whose events hold a bad record', () => {
     expect(loadErrors.total).toBe(1);
     const [row] = loadErrors.first;
     expect(row).toMatchObject({ file_name: `s3://udacity-dend/${badFile}`, column_name: 'user_id' });
-    const sampleLines = (await readFile(path.join(SAMPLE, badFile), 'utf8')).split('\n').length;
-    expect(row.line_number).toBe(sampleLines + 1); // the line after the sample's last one
+    expect(row.line_number).toBe(goodLines + 1); // the line after the generated ones
 
     expect(formatLoadErrors(loadErrors)).toMatch(/^Load errors: 1 \(sys_load_error_detail\)\nfile_name/);
     // COPY is atomic: nothing of the failed load is left.

@@ -2,24 +2,12 @@
  * A load that COPYs cleanly but whose star schema fails the quality checks: the run fails at
  * ReportResults through the ASL's Catch, naming each failed check.
  */
-import { cp, mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { SAMPLE } from './sample';
+import { writeDatasetWithoutPlays } from '../support/dataset';
 import { runnerOnScratchBucket } from './scratch-runner';
 
 describe('a run whose star schema fails the quality checks', () => {
   const progress: string[] = [];
-  // The sample's songs, and one day of events with no NextSong: users fill, songplays and time stay empty.
-  const scratch = runnerOnScratchBucket(async (bucket) => {
-    await cp(path.join(SAMPLE, 'song_data'), path.join(bucket, 'song_data'), { recursive: true });
-    await cp(path.join(SAMPLE, 'log_json_path.json'), path.join(bucket, 'log_json_path.json'));
-    await mkdir(path.join(bucket, 'log_data/2018/11'), { recursive: true });
-    await writeFile(path.join(bucket, 'log_data/2018/11/2018-11-30-events.json'), JSON.stringify({
-      artist: null, auth: 'Logged In', firstName: 'Ann', gender: 'F', itemInSession: 0, lastName: 'Lee', length: null,
-      level: 'free', location: 'Town', method: 'GET', page: 'Home', registration: 1540919166796.0, sessionId: 1, song: null,
-      status: 200, ts: 1543607664796, userAgent: 'x', userId: '5',
-    }));
-  }, { onProgress: (line) => progress.push(line) });
+  const scratch = runnerOnScratchBucket(writeDatasetWithoutPlays, { onProgress: (line) => progress.push(line) });
 
   test('fails at ReportResults with QualityCheckFailed naming each failed check, after notifying', async () => {
     const { runner } = scratch;

@@ -5,7 +5,7 @@
 import type { EngineKind } from '../../src/offline/engines';
 import { gatherSummary, startOfflineRunner, type OfflineRunner, type RunOutcome } from '../../src/offline/runner';
 import { createTestWarehouse, type TestWarehouse } from '../support/engines';
-import { SAMPLE, SAMPLE_COUNTS } from './sample';
+import { SAMPLE, SAMPLE_COUNTS, describeWithSample } from '../support/sample';
 
 function succeeded(outcome: RunOutcome) {
   if (!outcome.succeeded) throw new Error(`The run failed in ${outcome.failure.state}: ${outcome.failure.error}: ${outcome.failure.cause}`);
@@ -13,7 +13,7 @@ function succeeded(outcome: RunOutcome) {
 }
 
 export function describeSampleRun(kind: EngineKind): void {
-  describe(`offline run of the sample on ${kind}`, () => {
+  describeWithSample(`offline run of the sample on ${kind}`, () => {
     let warehouse: TestWarehouse;
     let runner: OfflineRunner;
     const progress: string[] = [];

@@ -1,4 +1,5 @@
 import { startTestPostgresServer, type TestPostgresServer } from './postgres-server';
+import { SAMPLE_PRESENT, SKIPPED } from './sample';
 import { TEST_DATABASE_URL_VARIABLE } from './test-database-url';
 
 declare global {
@@ -7,6 +8,7 @@ declare global {
 }
 
 export default async function globalSetup(): Promise<void> {
+  if (!SAMPLE_PRESENT) console.warn(`\nThe tests that need the real sample are ${SKIPPED} (README: "The real data").`);
   const server = await startTestPostgresServer();
   globalThis.sparkifyTestPostgresServer = server;
   // Test workers inherit the parent's environment.

@@ -40,6 +40,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     console.log(`No folder stands for S3 (--data DIR or --s3-root DIR), so COPY finds no bucket: the stageEvents and stageSongs stages will fail.`);
   }
   console.log(`Point a Data API client at it (dummy credentials; the emulator ignores signatures):\n${exports.join('\n')}`);
+  console.log(`The AWS CLI before 1.29 (v1) or 2.13 (v2) and boto3 before 1.28 ignore AWS_ENDPOINT_URL_REDSHIFT_DATA: give them --endpoint-url ${emulator.endpoint} (endpoint_url= in boto3).`);
   console.log('Press Ctrl-C to stop.');
 
   let release!: () => void;

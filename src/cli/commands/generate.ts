@@ -1,7 +1,12 @@
-import { DEFAULT_GENERATE_PARAMETERS, DatasetParameterError, generateDataset } from '../../datagen';
+import { DEFAULT_GENERATE_PARAMETERS, DatasetParameterError, generateDataset, type GenerateOptions } from '../../datagen';
 import { UsageError, parseFlags, positiveInteger } from '../args';
 
 const d = DEFAULT_GENERATE_PARAMETERS;
+
+/** The flag that sets each generator option, to name it in messages. */
+const FLAG_OF: Record<keyof GenerateOptions, string> = {
+  outDir: 'out', songs: 'songs', users: 'users', days: 'days', eventsPerDay: 'events-per-day', seed: 'seed', startDate: 'start-date',
+};
 
 export const GENERATE_HELP = `Usage: sparkify generate --out DIR [--songs N] [--users N] [--days N] [--events-per-day N] [--seed S] [--start-date YYYY-MM-DD]
 
@@ -41,7 +46,7 @@ export async function generateCommand(args: string[]): Promise<number> {
     seed: values.seed,
     startDate: values['start-date'],
   }).catch((error: unknown) => {
-    throw error instanceof DatasetParameterError ? new UsageError(`sparkify generate: ${error.message}`) : error;
+    throw error instanceof DatasetParameterError ? new UsageError(`sparkify generate: --${FLAG_OF[error.option]} ${error.problem}`) : error;
   });
   console.log(`Wrote ${dataset.songFiles} song files and ${dataset.logFiles} event files to ${values.out}`);
   console.log(`A correct load gives: ${JSON.stringify(dataset.expected)}`);

@@ -12,7 +12,8 @@ Lambda handlers, against the local Redshift Data API emulator, with DIR standing
 
   --data DIR                folder laid out like the bucket (song_data/, log_data/, log_json_path.json);
                             default: a generated dataset in .sparkify/data, written on first use
-  --json                    print only the row counts, as one JSON object
+  --json                    print only the row counts, as one JSON object; if the run fails, the failing
+                            state, error, cause, the rows each finished stage reported, and the load errors
   --input JSON              execution input (default {}: the default nightly load)
 ${ENGINE_HELP}
 
@@ -56,6 +57,7 @@ export async function runCommand(args: string[]): Promise<number> {
       // A rejected record fails the COPY; say which file, line and column.
       const loadErrors = await loadErrorsSince(runner.warehouse, outcome.startedAt);
       if (loadErrors.total > 0) console.error(formatLoadErrors(loadErrors));
+      if (values.json) console.log(JSON.stringify({ state, error, cause, rowsByStage: outcome.rowsByStage, loadErrors }, null, 2));
       return 1;
     }
     if (values.json) {

@@ -35,7 +35,7 @@ function excerpt(text: string): string {
 }
 
 /** Whether a Lambda's result, untyped here, is the pipeline's StatementProgress (stages and polls return one). */
-function isStatementProgress(value: unknown): value is StatementProgress {
+export function isStatementProgress(value: unknown): value is StatementProgress {
   const v = value as Partial<StatementProgress> | null;
   return typeof v === 'object' && v !== null && typeof v.stage === 'string' && typeof v.statementId === 'string' && typeof v.status === 'string';
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import { loadStateMachine, type OfflineStateMachine } from './definition';
 import { invokeLambda, loadHandler, type LambdaHandler } from './lambda';
-import { ProgressReporter, type StateFailure } from './progress';
+import { ProgressReporter, isStatementProgress, type StateFailure } from './progress';
 import { countsFromOutput, type RunCounts } from './summary';
 import {
   OFFLINE_BUCKET, OFFLINE_REGION, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
@@ -37,7 +37,7 @@ type JsonValue = Parameters<StateMachine['run']>[0];
 
 export type RunOutcome =
   | { succeeded: true; counts: RunCounts; output: unknown; startedAt: Date; durationMs: number }
-  | { succeeded: false; failure: StateFailure; executionError: string; startedAt: Date; durationMs: number };
+  | { succeeded: false; failure: StateFailure; executionError: string; rowsByStage: Record<string, number>; startedAt: Date; durationMs: number };
 
 export interface OfflineRunner {
   warehouse: LocalWarehouse;
@@ -58,6 +58,8 @@ function handlerEnvironment(endpoint: string, overrides: Record<string, string>)
     COPY_ROLE_ARN: 'arn:aws:iam::000000000000:role/sparkify-offline-copy',
     // The handlers' structured JSON logs would repeat the runner's progress lines; POWERTOOLS_LOG_LEVEL=INFO shows them.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    // On stderr, whatever the level: stdout is for the run's results.
+    SPARKIFY_LOGS_TO_STDERR: 'true',
     ...overrides,
   };
 }
@@ -112,6 +114,8 @@ async function runOnce(
   const startedAt = new Date();
   const waitMs = options.waitMs ?? 150;
   const progress = new ProgressReporter(options.onProgress ?? (() => undefined), waitMs);
+  /** The rows each stage's finished statements reported (for COPY: loaded), as far as the run got. */
+  const rowsByStage: Record<string, number> = {};
   const overrides: NonNullable<RunOptions['overrides']> = {
     taskResourceLocalHandlers: {},
     waitTimeOverrides: Object.fromEntries(machine.waitStates.map((state) => [state, waitMs])),
@@ -127,6 +131,9 @@ async function runOnce(
       }
       const result = await invokeLambda(handlers.get(state)!, target.functionKey, taskInput);
       progress.recordTaskResult(state, target.functionKey, result);
+      if (isStatementProgress(result) && result.status === 'FINISHED' && result.resultRows !== null) {
+        rowsByStage[result.stage] = (rowsByStage[result.stage] ?? 0) + result.resultRows;
+      }
       return result as JsonValue;
     };
   }
@@ -152,6 +159,6 @@ async function runOnce(
     const failure = error instanceof ExecutionAbortedError
       ? { state: '(execution)', error: 'ExecutionAborted', cause: 'The run was stopped before it finished' }
       : (progress.rootFailure ?? { state: '(execution)', error: 'ExecutionFailed', cause: executionError });
-    return { succeeded: false, failure, executionError, startedAt, durationMs: Date.now() - startedAt.getTime() };
+    return { succeeded: false, failure, executionError, rowsByStage, startedAt, durationMs: Date.now() - startedAt.getTime() };
   }
 }

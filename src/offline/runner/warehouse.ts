@@ -6,8 +6,8 @@ import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { startEmulator, type RunningEmulator } from '../emulator';
 import type { EngineKind } from '../engines';
 import type { WarehouseTarget } from '../../pipeline/config';
-import { describeStatement, fetchResultRows, submitStatement, type Value } from '../../redshift/data-api';
-import { waitForStatement } from '../../pipeline/poll';
+import { describeStatement, fetchResultRows, submitStatement, type StatementDescription, type Value } from '../../redshift/data-api';
+import { StatementFailedError, waitForStatement } from '../../pipeline/poll';
 
 /** The bucket every default S3 location of the pipeline names; the data folder is mounted as it. */
 export const OFFLINE_BUCKET = 'udacity-dend';
@@ -21,7 +21,9 @@ export const OFFLINE_REGION = 'us-west-2';
 export function offlineClientEnvironment(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    // The SDK for JavaScript reads AWS_REGION; the AWS CLI v1 and boto3 read only AWS_DEFAULT_REGION.
     AWS_REGION: OFFLINE_REGION,
+    AWS_DEFAULT_REGION: OFFLINE_REGION,
     AWS_ACCESS_KEY_ID: OFFLINE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: OFFLINE_CREDENTIALS.secretAccessKey,
     REDSHIFT_CLUSTER_ID: OFFLINE_TARGET.clusterId,
@@ -52,22 +54,50 @@ export interface LocalWarehouse {
   endpoint: string;
   client: RedshiftDataClient;
   query(sql: string, parameters?: Record<string, string>): Promise<QueryResult>;
+  /** Several statements as one BatchExecuteStatement (one transaction, as on Redshift): each one's result, in order. */
+  queryEach(sqls: readonly string[]): Promise<QueryResult[]>;
   stop(): Promise<void>;
+}
+
+/** SQL that failed in the warehouse, worded as Redshift words it (`ERROR: …`), naming the statement of a batch. */
+export class QueryFailedError extends Error {
+  override name = 'QueryFailed';
+}
+
+function queryFailure(description: StatementDescription): QueryFailedError {
+  const subStatements = description.SubStatements ?? [];
+  const index = subStatements.findIndex((sub) => sub.Status === 'FAILED');
+  if (index < 0) return new QueryFailedError(description.Error ?? 'the statement failed');
+  const failed = subStatements[index];
+  return new QueryFailedError(`${failed.Error} (statement ${index + 1} of ${subStatements.length}: ${failed.QueryString})`);
 }
 
 /** A Data API client on an emulator that is already running, e.g. `sparkify emulator`. `stop()` only closes the client. */
 export function connectToWarehouse(endpoint: string): LocalWarehouse {
   const client = new RedshiftDataClient({ endpoint, region: OFFLINE_REGION, credentials: OFFLINE_CREDENTIALS });
+  const run = async (sqls: readonly string[], parameters?: Record<string, string>): Promise<QueryResult[]> => {
+    const statementId = await submitStatement(client, OFFLINE_TARGET, { name: 'sparkify-query', sqls, parameters });
+    try {
+      await waitForStatement(client, 'query', statementId);
+    } catch (error) {
+      // The poll words failures for a pipeline stage ("Stage query: …"); a person querying wants Redshift's own.
+      if (error instanceof StatementFailedError) throw queryFailure(await describeStatement(client, statementId));
+      throw error;
+    }
+    const description = await describeStatement(client, statementId);
+    // A batch describes each of its statements as a sub-statement, whose result has an id of its own.
+    const statements = description.SubStatements ?? [description];
+    return Promise.all(statements.map(async ({ Id, HasResultSet, ResultRows }) => ({
+      rows: HasResultSet ? await fetchResultRows(client, Id!) : [],
+      resultRows: ResultRows === undefined || ResultRows < 0 ? null : ResultRows,
+      hasResultSet: HasResultSet === true,
+    })));
+  };
   return {
     endpoint,
     client,
-    async query(sql, parameters) {
-      const statementId = await submitStatement(client, OFFLINE_TARGET, { name: 'sparkify-query', sqls: [sql], parameters });
-      const { resultRows } = await waitForStatement(client, 'query', statementId);
-      // The poll reports rows but not whether there is a result set to fetch.
-      const hasResultSet = (await describeStatement(client, statementId)).HasResultSet === true;
-      return { rows: hasResultSet ? await fetchResultRows(client, statementId) : [], resultRows, hasResultSet };
-    },
+    query: async (sql, parameters) => (await run([sql], parameters))[0],
+    queryEach: (sqls) => run(sqls),
     async stop() {
       client.destroy();
     },

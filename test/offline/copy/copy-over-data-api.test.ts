@@ -1,6 +1,6 @@
 /**
  * COPY end to end: the real SDK client over HTTP to the emulator, on both engines, with objects in a
- * temporary folder standing for S3 and the shared Sparkify sample mounted as its bucket.
+ * temporary folder standing for S3 and, where it is present, the real Sparkify sample mounted as its bucket.
  */
 import { DescribeStatementCommand } from '@aws-sdk/client-redshift-data';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ENGINE_KINDS, runSql, startTestEmulator, type SqlRun, type TestEmulator } from '../../support/engines';
-
-const SAMPLE = path.resolve(__dirname, '../../../../shared/data/sparkify-sample');
+import { SAMPLE, testWithSample } from '../../support/sample';
 const BUCKET = 'fixtures';
 
 describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) => {
@@ -45,7 +44,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     return (await ok(sql)).rows;
   }
 
-  it('loads the 8056 sample events with the jsonpaths file and epoch milliseconds', async () => {
+  testWithSample('loads the 8056 sample events with the jsonpaths file and epoch milliseconds', async () => {
     await ok(`CREATE TABLE staging_events (
       artist varchar(256), auth varchar(32), firstname varchar(64), gender varchar(1), iteminsession integer,
       lastname varchar(64), length double precision, level varchar(8), location varchar(256), method varchar(8),
@@ -65,7 +64,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       .toEqual([{ useragent: '"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_4) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/36.0.1985.143 Safari/537.36"' }]);
   });
 
-  it("loads the 71 sample songs with 'auto'", async () => {
+  testWithSample("loads the 71 sample songs with 'auto'", async () => {
     await ok(`CREATE TABLE staging_songs (
       num_songs integer, artist_id varchar(32), artist_latitude double precision, artist_longitude double precision,
       artist_location varchar(256), artist_name varchar(256), song_id varchar(32), title varchar(256),
