@@ -16,7 +16,8 @@ import { CopyFailedError } from './errors';
 import { parseJsonPathsFile, selectPath, JsonPathsError, type PathStep } from './jsonpaths';
 import { ERROR_MESSAGE_LIMIT, RAW_TEXT_LIMIT, type LoadErrorRow } from './load-errors';
 import { encodeRow, inChunks } from './pg-text';
-import { scanRecords, type ScanItem } from './record-scanner';
+import { findJsonSyntaxError, positionIn } from './json-syntax';
+import { scanRecords, type ScanItem, type ScanProblem } from './record-scanner';
 import { manifestObjects, objectsUnderPrefix, openObject, readSmallObject, type SourceObject } from './sources';
 import { columnLengthText, readTargetTable, type TargetTable } from './target-table';
 import { DEFAULT_DATE_FORMAT, DEFAULT_TIME_FORMAT, timeFormat, type TimeFormat } from './time-formats';
@@ -91,7 +92,10 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
     try {
       record = parseRecord(text);
     } catch (error) {
-      reject(object, item.lastLine, text, new FieldError(1216, `Invalid JSON: ${(error as Error).message}`));
+      // Where the record goes wrong; V8's message stands in (at the record's start) only if the check disagrees.
+      const fault = findJsonSyntaxError(text) ?? { offset: 0, reason: (error as Error).message };
+      const { line, column } = positionIn(text, fault.offset, item.firstLine, item.firstColumn);
+      reject(object, line, text, new FieldError(1216, `Invalid JSON: ${fault.reason} (line ${line}, column ${column})`, column));
       return null;
     }
     let values: (JsonValue | undefined)[];
@@ -163,15 +167,26 @@ function formatOption(option: string, spec: string): TimeFormat {
   return format;
 }
 
-function scanProblem(item: Exclude<ScanItem, { kind: 'record' }>): FieldError {
-  switch (item.kind) {
-    case 'junk':
-      return new FieldError(1216, 'Invalid JSON: only whitespace may separate JSON objects');
-    case 'too-large':
-      return new FieldError(1216, `Invalid JSON: the object is ${item.size} bytes, over the 4 MB limit`);
-    case 'unterminated':
-      return new FieldError(1216, 'Invalid JSON: the file ends inside an object');
-  }
+/** Scanner problems are invalid input lines (1216), placed where they are. */
+function scanProblem(item: ScanProblem): FieldError {
+  const at = `(line ${item.lastLine}, column ${item.column})`;
+  const reason = ((): string => {
+    switch (item.kind) {
+      case 'junk':
+        return 'only whitespace may separate JSON objects';
+      case 'broken-string':
+        return 'unterminated string, a JSON string cannot hold a raw line break';
+      case 'too-large':
+        return `the object that starts at line ${item.firstLine}, column ${item.firstColumn} is ${item.size} bytes, over the 4 MB limit`;
+      case 'unterminated':
+        return item.inString
+          ? `unterminated string, the file ends inside it (the object starts at line ${item.firstLine}, column ${item.firstColumn})`
+          : `the file ends inside the object that starts at line ${item.firstLine}, column ${item.firstColumn}`;
+      case 'gzip':
+        return 'the file looks gzip-compressed (it starts with the bytes 1f 8b); COPY reads gzip files only with the GZIP option';
+    }
+  })();
+  return new FieldError(1216, `Invalid JSON: ${reason} ${at}`, item.column);
 }
 
 /** Errors reading an object (gzip, file system) fail the COPY and name the object; our own errors pass through. */

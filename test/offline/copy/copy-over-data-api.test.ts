@@ -152,8 +152,8 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
         error_code: 1207, error_message: "Invalid digit, Value 'x', Pos 1, Type: Integer" },
       { query_id: RedshiftQueryId, file_name: file, line_number: 4, column_name: 'name', column_type: 'varchar', column_length: '8', position: 8,
         error_code: 1204, error_message: 'String length exceeds DDL length' },
-      { query_id: RedshiftQueryId, file_name: file, line_number: 5, column_name: '', column_type: '', column_length: '', position: 0,
-        error_code: 1216, error_message: 'Invalid JSON: only whitespace may separate JSON objects' },
+      { query_id: RedshiftQueryId, file_name: file, line_number: 5, column_name: '', column_type: '', column_length: '', position: 1,
+        error_code: 1216, error_message: 'Invalid JSON: only whitespace may separate JSON objects (line 5, column 1)' },
     ]);
     expect(await rows(`SELECT query, filename, line_number, colname, raw_line, raw_field_value, err_code, err_reason
         FROM stl_load_errors WHERE filename = '${file}' ORDER BY line_number`)).toEqual([
@@ -162,7 +162,7 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       { query: RedshiftQueryId, filename: file, line_number: 4, colname: 'name', raw_line: '{"id": 3,\n "name": "much too long"}',
         raw_field_value: 'much too long', err_code: 1204, err_reason: 'String length exceeds DDL length' },
       { query: RedshiftQueryId, filename: file, line_number: 5, colname: '', raw_line: ',', raw_field_value: '',
-        err_code: 1216, err_reason: 'Invalid JSON: only whitespace may separate JSON objects' },
+        err_code: 1216, err_reason: 'Invalid JSON: only whitespace may separate JSON objects (line 5, column 1)' },
     ]);
   });
 
@@ -293,5 +293,80 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
     expect(paths.error).toBe('ERROR: Invalid JSONPath format: element 1 is not a string');
     const missingTable = await run(`COPY no_such_table FROM 's3://${BUCKET}/notnull/data' FORMAT AS JSON 'auto'`);
     expect(missingTable.error).toBe('ERROR: relation "no_such_table" does not exist');
+  });
+
+  // Line 2 lacks the closing quote of "Broken Song": the string would run on through the next lines.
+  const BROKEN_LINE = '{"id": 2, "song": "Broken Song, "artist": "Björk"}';
+  const BROKEN_FILE = ['{"id": 1, "song": "First"}', BROKEN_LINE, '{"id": 3, "song": "Third"}', '{"id": 4, "song": "Fourth"}'].join('\n');
+  const BROKEN_REASON = 'Invalid JSON: unterminated string, a JSON string cannot hold a raw line break (line 2, column 51)';
+
+  it('ends a broken string at its line, and under MAXERROR loads every good record after it', async () => {
+    await put('broken/events.json', BROKEN_FILE);
+    await ok('CREATE TABLE broken (id integer, song varchar(32))');
+    const copy = await ok(`COPY broken FROM 's3://${BUCKET}/broken/' FORMAT AS JSON 'auto' MAXERROR 1`);
+    expect(copy.resultRows).toBe(3);
+    expect(await rows('SELECT id, song FROM broken ORDER BY id'))
+      .toEqual([{ id: 1, song: 'First' }, { id: 3, song: 'Third' }, { id: 4, song: 'Fourth' }]);
+    const file = `s3://${BUCKET}/broken/events.json`;
+    expect(await rows(`SELECT line_number, column_name, position, error_code, error_message FROM sys_load_error_detail
+        WHERE file_name = '${file}'`))
+      .toEqual([{ line_number: 2, column_name: '', position: 51, error_code: 1216, error_message: BROKEN_REASON }]);
+    expect(await rows(`SELECT line_number, position, raw_line, raw_field_value, err_code, err_reason FROM stl_load_errors
+        WHERE filename = '${file}'`))
+      .toEqual([{ line_number: 2, position: 51, raw_line: BROKEN_LINE, raw_field_value: '', err_code: 1216, err_reason: BROKEN_REASON }]);
+  });
+
+  it("without MAXERROR fails on a broken string with Redshift's message, and the error row names its line", async () => {
+    await put('broken-strict/events.json', BROKEN_FILE);
+    await ok('CREATE TABLE broken_strict (id integer, song varchar(32))');
+    const copy = await run(`COPY broken_strict FROM 's3://${BUCKET}/broken-strict/' FORMAT AS JSON 'auto'`);
+    expect(copy.status).toBe('FAILED');
+    expect(copy.error).toBe("ERROR: Load into table 'broken_strict' failed. Check 'sys_load_error_detail' system table for details.");
+    expect(await rows('SELECT count(*) AS n FROM broken_strict')).toEqual([{ n: 0 }]);
+    expect(await rows(`SELECT line_number, position, error_code, error_message FROM sys_load_error_detail
+        WHERE file_name = 's3://${BUCKET}/broken-strict/events.json'`))
+      .toEqual([{ line_number: 2, position: 51, error_code: 1216, error_message: BROKEN_REASON }]);
+  });
+
+  it('loads pretty-printed objects around a broken one, and places invalid JSON by line and column', async () => {
+    await put('pretty/events.json', [
+      '{', '  "id": 1,', '  "song": "One",', '  "extra": {"tags": ["a", "b"]}', '}',
+      '{', '  "id": 2,', '  "song": "Two,', '  "extra": [', '    {"x": 1}', '  ]', '}',
+      '{', '  "id": 3,', '  "song": "Three",', '}',
+      '{"id": 4, "song": "Four"} {"id": 5 "song": "Five"}',
+      '{', '  "id": 6,', '  "song": "Six"', '}',
+    ].join('\n'));
+    await ok('CREATE TABLE pretty (id integer, song varchar(32))');
+    const copy = await ok(`COPY pretty FROM 's3://${BUCKET}/pretty/' FORMAT AS JSON 'auto' MAXERROR 5`);
+    expect(copy.resultRows).toBe(3);
+    expect(await rows('SELECT id, song FROM pretty ORDER BY id'))
+      .toEqual([{ id: 1, song: 'One' }, { id: 4, song: 'Four' }, { id: 6, song: 'Six' }]);
+    expect(await rows(`SELECT line_number, position, error_code, error_message FROM sys_load_error_detail
+        WHERE file_name = 's3://${BUCKET}/pretty/events.json' ORDER BY line_number`)).toEqual([
+      { line_number: 8, position: 16, error_code: 1216,
+        error_message: 'Invalid JSON: unterminated string, a JSON string cannot hold a raw line break (line 8, column 16)' },
+      { line_number: 16, position: 1, error_code: 1216,
+        error_message: `Invalid JSON: expected a double-quoted property name, unexpected character "}" (line 16, column 1)` },
+      { line_number: 17, position: 36, error_code: 1216,
+        error_message: `Invalid JSON: expected ',' or '}' after a property value, unexpected character "\\"" (line 17, column 36)` },
+    ]);
+  });
+
+  it('reports a gzipped object read without GZIP once, with a hint', async () => {
+    const lines = Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: i, name: `n${i}` })).join('\n');
+    await put('gzhint/part-1.json.gz', gzipSync(lines));
+    await put('gzhint/part-2.json', '{"id": 1000}');
+    await ok('CREATE TABLE gzhint (id integer, name varchar(8))');
+    const reason = 'Invalid JSON: the file looks gzip-compressed (it starts with the bytes 1f 8b); '
+      + 'COPY reads gzip files only with the GZIP option (line 1, column 1)';
+    const strict = await run(`COPY gzhint FROM 's3://${BUCKET}/gzhint/' FORMAT AS JSON 'auto'`);
+    expect(strict.error).toBe("ERROR: Load into table 'gzhint' failed. Check 'sys_load_error_detail' system table for details.");
+    const copy = await ok(`COPY gzhint FROM 's3://${BUCKET}/gzhint/' FORMAT AS JSON 'auto' MAXERROR 10`);
+    expect(copy.resultRows).toBe(1);
+    expect(await rows(`SELECT query_id, line_number, position, error_code, error_message FROM sys_load_error_detail
+        WHERE file_name = 's3://${BUCKET}/gzhint/part-1.json.gz' ORDER BY query_id`)).toEqual([
+      { query_id: expect.any(Number), line_number: 1, position: 1, error_code: 1216, error_message: reason },
+      { query_id: expect.any(Number), line_number: 1, position: 1, error_code: 1216, error_message: reason },
+    ]);
   });
 });
