@@ -1,17 +1,18 @@
 /** The `sparkify` command as a user runs it: bin/sparkify spawned as a process, in a scratch working directory. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { GeneratedDataset } from '../../src/datagen';
 import { CommandProcess, SparkifyProcess, sparkify, type Finished } from '../support/cli';
-import { writeDatasetWithoutPlays, writeTestDataset } from '../support/dataset';
+import { writeTestDataset } from '../support/dataset';
 import { SAMPLE, SAMPLE_COUNTS, testWithSample } from '../support/sample';
 
 /** Each of these tests starts the CLI several times, each with its own warehouse: minutes on a busy machine. */
 const SLOW = 240_000;
-const COUNT_KEYS = ['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time', 'songplays_matched'];
+const COUNT_KEYS = ['staging_events', 'staging_songs', 'songplays', 'users', 'songs', 'artists', 'time', 'songplays_matched', 'unusable_records', 'unusable_by_reason'];
+const NOTHING_UNUSABLE = { unusable_records: 0, unusable_by_reason: {} };
 /** The handlers' structured logs, which must never reach stdout. */
 const LOGGING_ON = { env: { POWERTOOLS_LOG_LEVEL: 'INFO' } };
 
@@ -45,7 +46,7 @@ describe('sparkify CLI', () => {
     expect(run.code).toBe(0);
     const counts = JSON.parse(run.stdout);
     expect(Object.keys(counts)).toEqual(COUNT_KEYS);
-    expect(counts).toEqual(dataset.expected);
+    expect(counts).toEqual({ ...dataset.expected, ...NOTHING_UNUSABLE });
     expectOnlyHandlerLogs(run);
     expect(run.stderr).toContain('"message":"Statement submitted"');
     expect(existsSync(path.join(cwd, '.sparkify/warehouse'))).toBe(true);
@@ -97,7 +98,7 @@ describe('sparkify CLI', () => {
       const run = await sparkify(scratch, ['run']);
       expect(run.code).toBe(0);
       expect(run.stderr).toContain('Generating the default dataset');
-      expect(run.stderr).toMatch(/PollStageEvents: stageEvents statement [0-9a-f]{8} FINISHED, \d+ rows/);
+      expect(run.stderr).toMatch(/PollStageEvents \[all days\]: stageEvents statement [0-9a-f]{8} FINISHED, \d+ rows/);
       expect(run.stdout).toMatch(/^Row counts\n/);
       expect(run.stdout).toContain('Top songs');
       expect(run.stdout).toContain('Plays by hour (UTC)');
@@ -105,7 +106,7 @@ describe('sparkify CLI', () => {
       const manifest = JSON.parse(await readFile(path.join(scratch, '.sparkify/data/generated.json'), 'utf8'));
       const again = await sparkify(scratch, ['run', '--json']);
       expect(again.code).toBe(0);
-      expect(JSON.parse(again.stdout)).toEqual(manifest.expected);
+      expect(JSON.parse(again.stdout)).toEqual({ ...manifest.expected, ...NOTHING_UNUSABLE });
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -120,21 +121,24 @@ describe('sparkify CLI', () => {
   }, SLOW);
 
   test('a failing run --json prints the failure as JSON on stdout, with the rows so far; logs stay on stderr', async () => {
-    const noPlays = path.join(cwd, 'no-plays-bucket');
-    const withoutPlays = await writeDatasetWithoutPlays(noPlays);
-    const run = await sparkify(cwd, ['run', '--data', noPlays, '--json', '--data-dir', path.join(cwd, 'no-plays-warehouse')], LOGGING_ON);
+    const emptyDay = path.join(cwd, 'empty-day-bucket');
+    const withEmptyDay = await writeTestDataset(emptyDay);
+    await writeFile(path.join(emptyDay, 'log_data/2018/11/2018-11-02-events.json'), '');
+    const input = JSON.stringify({ mode: 'incremental', date: '2018-11-02', songs: true });
+    const run = await sparkify(cwd, ['run', '--data', emptyDay, '--json', '--input', input, '--data-dir', path.join(cwd, 'empty-day-warehouse')], LOGGING_ON);
     expect(run.code).toBe(1);
     const failure = JSON.parse(run.stdout);
     expect(failure).toEqual({
-      state: 'ReportResults',
+      state: 'ReviewLoad [2018-11-02]',
       error: 'QualityCheckFailed',
-      cause: 'Quality checks failed: songplays_not_empty (the table is empty), time_not_empty (the table is empty)',
-      rowsByStage: expect.objectContaining({ stageEvents: 1, stageSongs: withoutPlays.expected.staging_songs }),
+      cause: 'Quality checks failed for 2018-11-02: events_staged (no events in the partition)',
+      rowsByStage: expect.objectContaining({ stageEvents: 0, stageSongs: expect.any(Number) }),
       loadErrors: { total: 0, first: [] },
     });
+    expect(failure.rowsByStage.stageSongs).toBeGreaterThanOrEqual(withEmptyDay.expected.staging_songs);
     // The state and cause are on stderr as well, after the handlers' JSON log records.
     const lines = run.stderr.trim().split('\n');
-    expect(lines.pop()).toBe(`Run failed in state ReportResults: QualityCheckFailed: ${failure.cause}`);
+    expect(lines.pop()).toBe(`Run failed in state ReviewLoad [2018-11-02]: QualityCheckFailed: ${failure.cause}`);
     expectOnlyHandlerLogs({ ...run, stderr: lines.join('\n') });
   }, SLOW);
 
@@ -245,14 +249,46 @@ describe('sparkify CLI', () => {
   ] as const)('%s to bin/sparkify stops a run between states and closes the warehouse: exit %d, the warehouse still opens', async (signal, status) => {
     const warehouseDir = path.join(cwd, `${signal}-warehouse`);
     const run = new SparkifyProcess(cwd, ['run', '--data', bucket, '--data-dir', warehouseDir]);
-    await run.printed('StageData: started', 'stderr');
+    await run.printed('LoadEachDay: started', 'stderr');
     process.kill(run.pid, signal);
     expect((await run.finished).code).toBe(status);
     expect(run.stderr).toContain('Interrupted: stopping the run and the warehouse');
-    expect(run.stderr).not.toContain('LoadStar: started');
+    expect(run.stderr).not.toContain('CountRows: started');
 
     const reopened = await sparkify(cwd, ['query', '--data-dir', warehouseDir, 'SELECT COUNT(*) AS n FROM songplays']);
     expect(reopened.stderr).toBe('');
     expect(reopened.code).toBe(0);
+  }, SLOW);
+
+  test('run --endpoint runs the pipeline against an emulator already running, which can be queried meanwhile', async () => {
+    const emulator = new SparkifyProcess(cwd, ['emulator', '--port', '0', '--data', bucket, '--data-dir', path.join(cwd, 'endpoint-warehouse')]);
+    try {
+      await emulator.printed('Press Ctrl-C');
+      const endpoint = /export AWS_ENDPOINT_URL_REDSHIFT_DATA=(http:\/\/127\.0\.0\.1:\d+)/.exec(emulator.stdout)![1];
+      const refused = await sparkify(cwd, ['run', '--endpoint', endpoint, '--data', bucket]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('--endpoint runs against an emulator that serves its own bucket and warehouse; drop --data');
+
+      const run = await sparkify(cwd, ['run', '--endpoint', endpoint, '--json']);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ ...dataset.expected, ...NOTHING_UNUSABLE });
+      const plays = await sparkify(cwd, ['query', '--endpoint', endpoint, 'SELECT COUNT(*) AS plays FROM songplays']);
+      expect(plays.stdout).toBe(`${numberTable('plays', dataset.expected.songplays)}\n`);
+    } finally {
+      process.kill(emulator.pid, 'SIGINT');
+    }
+    expect((await emulator.finished).code).toBe(0);
+  }, SLOW);
+
+  test('SIGKILL to bin/sparkify leaves no process behind running the load', async () => {
+    const warehouseDir = path.join(cwd, 'killed-warehouse');
+    const run = new SparkifyProcess(cwd, ['run', '--data', bucket, '--data-dir', warehouseDir]);
+    await run.printed('LoadEachDay: started', 'stderr');
+    process.kill(run.pid, 'SIGKILL');
+    expect((await run.finished).code).toBe(137);
+    // Nothing that was started for this run (its arguments name its warehouse) is still running.
+    const processes = await new CommandProcess('ps', cwd, ['-eo', 'pid,args']).finished;
+    expect(processes.code).toBe(0);
+    expect(processes.stdout.split('\n').filter((line) => line.includes(warehouseDir))).toEqual([]);
   }, SLOW);
 });

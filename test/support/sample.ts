@@ -11,7 +11,7 @@ export const SAMPLE = path.resolve(__dirname, '../../../shared/data/sparkify-sam
 export const SAMPLE_PRESENT = existsSync(path.join(SAMPLE, 'log_json_path.json'));
 export const SKIPPED = 'skipped: ../shared/data/sparkify-sample not found';
 
-/** The counts in the sample's README, keyed and ordered like `sparkify run --json`. */
+/** The counts in the sample's README (which holds no unusable record), keyed and ordered like `sparkify run --json`. */
 export const SAMPLE_COUNTS = {
   staging_events: 8056,
   staging_songs: 71,
@@ -21,6 +21,8 @@ export const SAMPLE_COUNTS = {
   artists: 69,
   time: 6813,
   songplays_matched: 1,
+  unusable_records: 0,
+  unusable_by_reason: {},
 };
 
 /**

@@ -1,11 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
-import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags } from '../args';
+import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
 import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
 export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON]
+       sparkify run --endpoint URL [--json] [--input JSON]
 
 Runs the whole nightly load offline: the state machine in statemachine/etl.asl.yml with the real
 Lambda handlers, against the local Redshift Data API emulator, with DIR standing for s3://udacity-dend/.
@@ -14,7 +15,10 @@ Lambda handlers, against the local Redshift Data API emulator, with DIR standing
                             default: a generated dataset in .sparkify/data, written on first use
   --json                    print only the row counts, as one JSON object; if the run fails, the failing
                             state, error, cause, the rows each finished stage reported, and the load errors
-  --input JSON              execution input (default {}: the default nightly load)
+  --input JSON              execution input (default {}: a full load; modes in the README, Operations)
+  --endpoint URL            run against a Data API emulator that is already running (sparkify emulator),
+                            which serves its own bucket and warehouse; the run can then be watched,
+                            queried and fault-injected from outside
 ${ENGINE_HELP}
 
 Progress goes to stderr, the summary to stdout. Exit status: 0 success, 1 the run failed, 2 bad usage.`;
@@ -24,22 +28,18 @@ export async function runCommand(args: string[]): Promise<number> {
     data: { type: 'string' },
     json: { type: 'boolean' },
     input: { type: 'string' },
+    endpoint: { type: 'string' },
     ...ENGINE_OPTIONS,
   });
   if (values.help) {
     console.log(RUN_HELP);
     return 0;
   }
-  const engine = engineFlags(values, workspace.warehouse);
   const input = parseInput(values.input);
-  if (values.data !== undefined && !(existsSync(values.data) && statSync(values.data).isDirectory())) {
-    throw new UsageError(`--data ${values.data}: no such folder`);
-  }
   const progress = values.json ? () => undefined : (line: string) => console.error(line);
-  const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
-
-  progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
-  const runner = await startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
+  const runner = values.endpoint !== undefined
+    ? await runnerOnEndpoint(values.endpoint, values, progress)
+    : await runnerOnLocalWarehouse(values, progress);
   // Ctrl-C (or SIGTERM) stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.
   const interrupt = new AbortController();
   let stoppedBy: StopSignal | undefined;
@@ -71,6 +71,26 @@ export async function runCommand(args: string[]): Promise<number> {
     await runner.stop();
     release();
   }
+}
+
+async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string }, progress: (line: string) => void) {
+  const engine = engineFlags(values, workspace.warehouse);
+  if (values.data !== undefined && !(existsSync(values.data) && statSync(values.data).isDirectory())) {
+    throw new UsageError(`--data ${values.data}: no such folder`);
+  }
+  const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
+  progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
+  return startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
+}
+
+async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string }, progress: (line: string) => void) {
+  const local = (['data', 'engine', 'database-url', 'data-dir'] as const).filter((flag) => values[flag] !== undefined);
+  if (local.length > 0) {
+    throw new UsageError(`--endpoint runs against an emulator that serves its own bucket and warehouse; drop ${local.map((flag) => `--${flag}`).join(', ')}`);
+  }
+  if (!/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http URL such as http://127.0.0.1:5439, got ${JSON.stringify(endpoint)}`);
+  progress(`Running against the emulator at ${endpoint}`);
+  return startOfflineRunner({ endpoint, onProgress: progress });
 }
 
 /** The execution input: a JSON object, as the state machine's first state expects ({} = the nightly load). */

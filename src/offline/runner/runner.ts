@@ -12,7 +12,7 @@ import { invokeLambda, loadHandler, type LambdaHandler } from './lambda';
 import { ProgressReporter, isStatementProgress, type StateFailure } from './progress';
 import { countsFromOutput, type RunCounts } from './summary';
 import {
-  OFFLINE_BUCKET, OFFLINE_REGION, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
+  OFFLINE_BUCKET, OFFLINE_REGION, connectToWarehouse, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
 } from './warehouse';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
@@ -28,6 +28,11 @@ export interface OfflineRunnerOptions extends WarehouseOptions {
   handlerEnv?: Record<string, string>;
   /** Receives each progress line; nothing is printed without it. */
   onProgress?: (line: string) => void;
+  /**
+   * A Data API emulator that is already running (`sparkify emulator`), to run against instead of starting
+   * one: it serves its own warehouse and bucket, and can be watched, queried and fault-injected meanwhile.
+   */
+  endpoint?: string;
 }
 
 const OFFLINE_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:sparkify-etl-offline';
@@ -76,7 +81,7 @@ let handlersBoundTo: string | undefined;
 export async function startOfflineRunner(options: OfflineRunnerOptions): Promise<OfflineRunner> {
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const machine = await loadStateMachine(projectRoot);
-  const warehouse = await startLocalWarehouse(options);
+  const warehouse = options.endpoint ? connectToWarehouse(options.endpoint) : await startLocalWarehouse(options);
   try {
     if (handlersBoundTo !== undefined && handlersBoundTo !== warehouse.endpoint) {
       throw new Error(`The handlers in this process already talk to ${handlersBoundTo}; start one offline runner per process`);
