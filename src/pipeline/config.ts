@@ -21,6 +21,8 @@ export interface PipelineConfig {
   copyRoleArn?: string;
   /** How long a statement may run before it is cancelled: COPY stages, and every other stage. */
   budgets: { copySeconds: number; statementSeconds: number };
+  /** COPY's MAXERROR per source: records it may reject (each in sys_load_error_detail) and still load. */
+  maxErrors: { events: number; songs: number };
 }
 
 /** A nightly COPY of a year's events takes minutes; hours mean a lock or a stuck cluster. */
@@ -41,6 +43,8 @@ const PATTERNS = {
   s3Url: /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*()\/=+-]*)?$/,
   region: /^[a-z]{2}(-[a-z]+)+-\d$/,
   seconds: /^[1-9]\d{0,5}$/,
+  // Redshift's MAXERROR limit is 100000.
+  maxError: /^(100000|\d{1,5})$/,
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -88,6 +92,10 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     budgets: {
       copySeconds: Number(read(env, 'COPY_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.copySeconds))),
       statementSeconds: Number(read(env, 'STATEMENT_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.statementSeconds))),
+    },
+    maxErrors: {
+      events: Number(read(env, 'EVENTS_MAXERROR', PATTERNS.maxError, '0')),
+      songs: Number(read(env, 'SONGS_MAXERROR', PATTERNS.maxError, '0')),
     },
   };
 }

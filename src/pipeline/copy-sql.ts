@@ -25,10 +25,11 @@ export function eventSource(config: PipelineConfig, load: Load): string {
   return `${prefix}/${year}/${month}/${load.day}`;
 }
 
-/** The quoted COPY values (source, role, region, jsonpaths), ready for fillTemplate. */
-export function copyValues(source: string, config: PipelineConfig): Record<string, string> {
+/** The quoted COPY values (source, role, region, jsonpaths, MAXERROR), ready for fillTemplate. */
+export function copyValues(source: string, maxErrors: number, config: PipelineConfig): Record<string, string> {
   const { s3, copyRoleArn } = config;
   return {
+    max_errors: String(maxErrors),
     source: quoteLiteral(source),
     jsonpaths: quoteLiteral(s3.logJsonPath),
     region: quoteLiteral(s3.region),

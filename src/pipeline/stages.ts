@@ -63,12 +63,12 @@ function stageSql(stage: Stage, config: PipelineConfig, scope: StageScope): Subm
       return { name, sqls: SCHEMA_FILES.flatMap((file) => readSqlStatements(file)) };
     case 'stageSongs': {
       // Without songs the run's catalogue is empty, so its loads match against the published one.
-      const values = { ...runTables(plan), ...copyValues(config.s3.songData, config) };
+      const values = { ...runTables(plan), ...copyValues(config.s3.songData, config.maxErrors.songs, config) };
       const files = plan.songs ? ['staging/staging_songs.sql', 'staging/copy_songs.sql', 'load/catalogue.sql'] : ['staging/staging_songs.sql', 'load/catalogue.sql'];
       return { name, sqls: statementsOf(files, values) };
     }
     case 'stageEvents': {
-      const values = { ...tables(), ...copyValues(eventSource(config, loadOf(stage, scope)), config) };
+      const values = { ...tables(), ...copyValues(eventSource(config, loadOf(stage, scope)), config.maxErrors.events, config) };
       return { name, sqls: statementsOf(['staging/staging_events.sql', 'staging/copy_events.sql'], values) };
     }
     case 'checkLoad':

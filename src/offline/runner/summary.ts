@@ -59,11 +59,12 @@ export const ANALYTICS = [
   { title: 'Free vs paid', file: 'analytics/plays_by_level.sql' },
 ] as const;
 
-const LOAD_ERRORS_SHOWN = 10;
+/** Every rejected record is listed, up to this many (MAXERROR can allow 100000 per COPY); the rest are counted. */
+const LOAD_ERRORS_SHOWN = 1000;
 
 export interface LoadErrors {
   total: number;
-  /** The first few, with file, line, column and reason. */
+  /** Each rejected record (the first LOAD_ERRORS_SHOWN), with file, line, position, column and reason. */
   first: Record<string, Value>[];
 }
 
@@ -75,7 +76,7 @@ export async function loadErrorsSince(warehouse: LocalWarehouse, since: Date): P
   const sinceParameter = { since: utcTimestampText(since) };
   const total = await warehouse.query('SELECT COUNT(*) AS load_errors FROM sys_load_error_detail WHERE start_time >= :since', sinceParameter);
   const first = await warehouse.query(
-    `SELECT file_name, line_number, column_name, error_code, error_message FROM sys_load_error_detail
+    `SELECT file_name, line_number, position, column_name, error_code, error_message FROM sys_load_error_detail
      WHERE start_time >= :since ORDER BY start_time, file_name, line_number LIMIT ${LOAD_ERRORS_SHOWN}`,
     sinceParameter,
   );
@@ -121,5 +122,6 @@ export function formatSummary(summary: RunSummary): string {
 
 export function formatLoadErrors(loadErrors: LoadErrors): string {
   if (loadErrors.total === 0) return 'Load errors: none';
-  return `Load errors: ${loadErrors.total} (sys_load_error_detail)\n${formatTable(loadErrors.first)}`;
+  const more = loadErrors.total - loadErrors.first.length;
+  return `Load errors: ${loadErrors.total} record(s) rejected by COPY (sys_load_error_detail)\n${formatTable(loadErrors.first)}${more > 0 ? `\n… and ${more} more in sys_load_error_detail` : ''}`;
 }
