@@ -93,7 +93,7 @@ async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { d
   return startOfflineRunner({ endpoint, onProgress: progress });
 }
 
-/** The execution input: a JSON object, as the state machine's first state expects ({} = the nightly load). */
+/** The execution input: a JSON object, as the state machine's first state expects ({} = a full load). */
 function parseInput(text: string | undefined): object {
   if (text === undefined) return {};
   let input: unknown;
