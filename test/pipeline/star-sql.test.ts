@@ -1,13 +1,18 @@
 /**
- * The star schema SQL (sql/star, sql/checks) on hand-written staging rows, through the real SDK client
- * and the emulator, on both engines: deduplication, latest level, unmatched plays kept, duplicate
- * catalogue songs not duplicating plays, time parts, load windows, rerun idempotency, quality checks.
+ * The load SQL (sql/staging, sql/load, sql/checks, sql/publish) on hand-written staging rows, through the
+ * real SDK client and the emulator, on both engines: the new star rows a load builds (deduplication,
+ * latest level, unmatched plays kept, duplicate catalogue songs not duplicating plays, time parts), its
+ * accounting and checks before anything is published, and what publishing a full or a one-day load does
+ * to the published tables (reruns, day reloads, merged dimensions, full rebuilds).
  */
 import { ENGINE_KINDS, runSql, startTestEmulator, type TestEmulator } from '../support/engines';
-import { QualityCheckFailedError, assertChecksPassed, readRunReport } from '../../src/pipeline/report';
-import { runStage, sqlValue } from './support/pipeline-sql';
+import { assertPublishable, readLoadReport, type LoadReport } from '../../src/pipeline/report';
+import type { RunInput } from '../../src/pipeline/run-input';
+import { stageSubmission } from '../../src/pipeline/stages';
+import { manualScope, runStage, scopedStatements, sqlValue, tablesOf, testConfig } from './support/pipeline-sql';
 
 type Row = (string | number | null)[];
+type Scope = ReturnType<typeof manualScope>;
 
 // Song columns: num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name, song_id, title, duration, year
 const SONGS: Row[] = [
@@ -20,8 +25,8 @@ const SONGS: Row[] = [
 
 // Event columns: artist, auth, first_name, gender, item_in_session, last_name, length, level, location, method,
 // page, registration, session_id, song, status, ts, user_agent, user_id
-const event = (user: number | null, ts: string, page: string, level: string, song: [string, string, number] | null, lastName = 'Doe'): Row => [
-  song?.[1] ?? null, user === null ? 'Logged Out' : 'Logged In', user === null ? null : 'Ann', 'F', 0, user === null ? null : lastName,
+const event = (user: number | null, ts: string, page: string, level: string, song: [string, string, number] | null, lastName = 'Doe', item = 0): Row => [
+  song?.[1] ?? null, user === null ? 'Logged Out' : 'Logged In', user === null ? null : 'Ann', 'F', item, user === null ? null : lastName,
   song?.[2] ?? null, level, 'Town, ST', 'PUT', page, 1540919166796, 7, song?.[0] ?? null, 200, ts, '"Mozilla/5.0"', user,
 ];
 const SUNDAY = '2018-11-04 13:05:06.123';
@@ -32,147 +37,216 @@ const EVENTS: Row[] = [
   event(10, NEW_YEARS_EVE, 'NextSong', 'paid', ['No Such Song', 'Nobody', 99.9]), // unmatched: kept with NULLs
   event(11, '2018-12-01 08:00:00.000', 'Logout', 'free', null, 'Newname'), // 11's latest event, not a play
   event(12, '2018-11-10 10:00:00.000', 'Home', 'free', null), // a user who never plays
-  event(null, '2018-11-11 11:00:00.000', 'NextSong', 'free', ['Song B', 'Artist Y', 180]), // no user: no songplay
+  event(null, '2018-11-11 11:00:00.000', 'NextSong', 'free', ['Song B', 'Artist Y', 180]), // no user: an unusable play
 ];
 
-async function loadFixtures(client: TestEmulator['client']): Promise<void> {
-  const insert = (table: string, rows: Row[]) => runSql(client, `INSERT INTO ${table} VALUES ${rows.map((r) => `(${r.map(sqlValue).join(', ')})`).join(', ')}`);
-  for (const table of ['staging_events', 'staging_songs']) await runSql(client, `DELETE FROM ${table}`);
-  expect((await insert('staging_songs', SONGS)).status).toBe('FINISHED');
-  expect((await insert('staging_events', EVENTS)).status).toBe('FINISHED');
-}
+/** The full load of the fixtures: the null-user play is its one unusable record, which it allows. */
+const FULL: RunInput = { maxUnusable: 1 };
+const day = (date: string, extra: Partial<RunInput> = {}): RunInput => ({ mode: 'incremental', date, ...extra } as RunInput);
 
-async function rows(client: TestEmulator['client'], sql: string) {
-  const result = await runSql(client, sql);
-  expect(result.error).toBeUndefined();
-  return result.rows;
-}
-
-describe.each(ENGINE_KINDS)('star schema SQL on %s', (kind) => {
+describe.each(ENGINE_KINDS)('load SQL on %s', (kind) => {
   let emulator: TestEmulator;
+  let fullReport: LoadReport;
+
+  async function rows(sql: string) {
+    const result = await runSql(emulator.client, sql);
+    expect(result.error).toBeUndefined();
+    return result.rows;
+  }
+
+  async function exec(sqls: string[]) {
+    for (const sql of sqls) expect(await runSql(emulator.client, sql)).toMatchObject({ status: 'FINISHED' });
+  }
+
+  /**
+   * What stageSongs and stageEvents would leave, with hand-written rows instead of COPY: the run's staged
+   * songs (none unless given) and their catalogue, and the load's staged events.
+   */
+  async function stage(scope: Scope, events: Row[], songs: Row[] = []) {
+    const tables = tablesOf(scope);
+    const insert = (table: string, values: Row[]) =>
+      (values.length === 0 ? [] : [`INSERT INTO ${table} VALUES ${values.map((r) => `(${r.map(sqlValue).join(', ')})`).join(', ')}`]);
+    await exec([
+      ...scopedStatements(scope, 'staging/staging_songs.sql'), ...insert(tables.staging_songs, songs),
+      ...scopedStatements(scope, 'load/catalogue.sql'),
+      ...scopedStatements(scope, 'staging/staging_events.sql'), ...insert(tables.staging_events, events),
+    ]);
+  }
+
+  /** checkLoad, then its report as reviewLoad reads it (the rows COPY would have reported, when given). */
+  async function check(scope: Scope, copiedEvents?: number): Promise<LoadReport> {
+    const checked = await runStage(emulator.client, 'checkLoad', scope);
+    expect(checked.status).toBe('FINISHED');
+    const statements = stageSubmission('checkLoad', testConfig, scope).sqls.length;
+    return readLoadReport(emulator.client, scope.load, checked.statementId, statements, copiedEvents);
+  }
+
+  /** A checked load published, as the state machine does it: only when the review passes. */
+  async function load(run: RunInput, events: Row[], songs: Row[] = []): Promise<LoadReport> {
+    const scope = manualScope(run);
+    await stage(scope, events, songs);
+    const report = await check(scope, events.length);
+    assertPublishable(report, scope.plan);
+    expect((await runStage(emulator.client, 'publishLoad', scope)).status).toBe('FINISHED');
+    return report;
+  }
+
+  const counts = async () => (await rows(`SELECT
+      (SELECT COUNT(*) FROM songplays) AS songplays, (SELECT COUNT(*) FROM users) AS users,
+      (SELECT COUNT(*) FROM songs) AS songs, (SELECT COUNT(*) FROM artists) AS artists, (SELECT COUNT(*) FROM time) AS time,
+      (SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL) AS matched`))[0];
 
   beforeAll(async () => {
     emulator = await startTestEmulator(kind);
     expect((await runStage(emulator.client, 'createTables')).status).toBe('FINISHED');
-    await loadFixtures(emulator.client);
-    expect((await runStage(emulator.client, 'loadStar')).status).toBe('FINISHED');
+    fullReport = await load(FULL, EVENTS, SONGS);
   });
   afterAll(() => emulator?.stop());
 
   test('songplays: every NextSong event of an identified user, matched once or kept unmatched', async () => {
-    expect(await rows(emulator.client, 'SELECT user_id, start_time, level, song_id, artist_id FROM songplays ORDER BY start_time, user_id')).toEqual([
-      { user_id: 10, start_time: SUNDAY, level: 'free', song_id: 'SO1', artist_id: 'AR1' },
-      { user_id: 11, start_time: SUNDAY, level: 'paid', song_id: 'SO1', artist_id: 'AR1' },
-      { user_id: 10, start_time: NEW_YEARS_EVE, level: 'paid', song_id: null, artist_id: null },
+    expect(await rows('SELECT user_id, start_time, level, song_id, artist_id, session_id, item_in_session FROM songplays ORDER BY start_time, user_id')).toEqual([
+      { user_id: 10, start_time: SUNDAY, level: 'free', song_id: 'SO1', artist_id: 'AR1', session_id: 7, item_in_session: 0 },
+      { user_id: 11, start_time: SUNDAY, level: 'paid', song_id: 'SO1', artist_id: 'AR1', session_id: 7, item_in_session: 0 },
+      { user_id: 10, start_time: NEW_YEARS_EVE, level: 'paid', song_id: null, artist_id: null, session_id: 7, item_in_session: 0 },
     ]);
   });
 
-  test("users: one per user id seen in any event, attributes from the user's latest event", async () => {
-    expect(await rows(emulator.client, 'SELECT user_id, first_name, last_name, level FROM users ORDER BY user_id')).toEqual([
-      { user_id: 10, first_name: 'Ann', last_name: 'Doe', level: 'paid' },
-      { user_id: 11, first_name: 'Ann', last_name: 'Newname', level: 'free' },
-      { user_id: 12, first_name: 'Ann', last_name: 'Doe', level: 'free' },
+  test("users: one per user id seen in any event, attributes and last_event_at from the user's latest event", async () => {
+    expect(await rows('SELECT user_id, first_name, last_name, level, last_event_at FROM users ORDER BY user_id')).toEqual([
+      { user_id: 10, first_name: 'Ann', last_name: 'Doe', level: 'paid', last_event_at: NEW_YEARS_EVE },
+      { user_id: 11, first_name: 'Ann', last_name: 'Newname', level: 'free', last_event_at: '2018-12-01 08:00:00' },
+      { user_id: 12, first_name: 'Ann', last_name: 'Doe', level: 'free', last_event_at: '2018-11-10 10:00:00' },
     ]);
   });
 
   test('songs and artists: one row per id, duplicates removed, year 0 unknown, located record preferred', async () => {
-    expect(await rows(emulator.client, 'SELECT song_id, title, artist_id, year, duration FROM songs ORDER BY song_id')).toEqual([
+    expect(await rows('SELECT song_id, title, artist_id, year, duration FROM songs ORDER BY song_id')).toEqual([
       { song_id: 'SO1', title: 'Song A', artist_id: 'AR1', year: 2001, duration: 200.5 },
       { song_id: 'SO2', title: 'Song A', artist_id: 'AR1', year: 2003, duration: 200.5 },
       { song_id: 'SO3', title: 'Song B', artist_id: 'AR2', year: null, duration: 180 },
       { song_id: 'SO4', title: 'Song C', artist_id: 'AR2', year: 1999, duration: 150.25 },
     ]);
-    expect(await rows(emulator.client, 'SELECT artist_id, name, location, latitude, longitude FROM artists ORDER BY artist_id')).toEqual([
+    expect(await rows('SELECT artist_id, name, location, latitude, longitude FROM artists ORDER BY artist_id')).toEqual([
       { artist_id: 'AR1', name: 'Artist X', location: 'Berlin', latitude: null, longitude: null },
       { artist_id: 'AR2', name: 'Artist Y', location: 'Paris', latitude: 48.85, longitude: 2.35 },
     ]);
   });
 
-  test('time: one row per distinct songplay start_time, UTC parts, ISO week, weekday 0 = Sunday', async () => {
-    expect(await rows(emulator.client, 'SELECT start_time, hour, day, week, month, year, weekday FROM time ORDER BY start_time')).toEqual([
-      { start_time: SUNDAY, hour: 13, day: 4, week: 44, month: 11, year: 2018, weekday: 0 },
-      { start_time: NEW_YEARS_EVE, hour: 23, day: 31, week: 1, month: 12, year: 2018, weekday: 1 },
+  test('time: one row per distinct songplay start_time, UTC parts, ISO week and its Monday, weekday 0 = Sunday', async () => {
+    expect(await rows('SELECT start_time, hour, day, week, week_start, month, year, weekday FROM time ORDER BY start_time')).toEqual([
+      { start_time: SUNDAY, hour: 13, day: 4, week: 44, week_start: '2018-10-29', month: 11, year: 2018, weekday: 0 },
+      { start_time: NEW_YEARS_EVE, hour: 23, day: 31, week: 1, week_start: '2018-12-31', month: 12, year: 2018, weekday: 1 },
     ]);
   });
 
-  test('a rerun and a windowed reload give the same rows, never duplicates', async () => {
-    const snapshot = async () => rows(emulator.client, `SELECT
-        (SELECT COUNT(*) FROM songplays) AS songplays, (SELECT COUNT(*) FROM users) AS users,
-        (SELECT COUNT(*) FROM songs) AS songs, (SELECT COUNT(*) FROM artists) AS artists, (SELECT COUNT(*) FROM time) AS time,
-        (SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL) AS matched`);
-    const before = await snapshot();
-    expect(before).toEqual([{ songplays: 3, users: 3, songs: 4, artists: 2, time: 2, matched: 2 }]);
+  test('the load report accounts for every staged record and passes every check; unusable records count against maxUnusable', () => {
+    expect(fullReport.day).toBeNull();
+    expect(fullReport.accounting).toEqual({
+      staged_events: 6, other_page_events: 2, songplays: 3, repeated_events: 0,
+      unusable_no_page: 0, unusable_play_without_ts: 0, unusable_play_without_user: 1, unusable_play_outside_day: 0,
+      staged_songs: 5, catalogue_songs: 4, repeated_songs: 1, unusable_song_without_id: 0,
+    });
+    expect(fullReport.unusable).toEqual({ play_without_user: 1 });
+    expect(fullReport.checks.map((c) => c.check)).toEqual([
+      'events_staged', 'songplays_artist_resolves', 'songplays_level_free_or_paid', 'songplays_song_resolves', 'songplays_time_resolves',
+      'songplays_unique_event', 'songplays_user_resolves', 'staged_events_accounted_for', 'staged_events_equal_copied',
+      'staged_songs_accounted_for', 'users_level_free_or_paid',
+    ]);
+    expect(fullReport.checks.filter((c) => c.failures !== 0)).toEqual([]);
+    // The same load with the default maxUnusable 0 is refused before publishing.
+    expect(() => assertPublishable(fullReport, manualScope({}).plan)).toThrow(expect.objectContaining({
+      name: 'UnusableRecords',
+      message: '1 unusable record(s) in all days (play_without_user: 1), more than maxUnusable 0; nothing was published',
+    }));
+  });
 
-    await runStage(emulator.client, 'loadStar');
-    expect(await snapshot()).toEqual(before);
+  test('a rerun gives the same rows; an event delivered twice is one play', async () => {
+    const before = await counts();
+    expect(before).toEqual({ songplays: 3, users: 3, songs: 4, artists: 2, time: 2, matched: 2 });
+    const report = await load(FULL, [...EVENTS, ...EVENTS.slice(0, 3)], SONGS);
+    expect(report.accounting).toMatchObject({ staged_events: 9, songplays: 3, repeated_events: 3, unusable_play_without_user: 1 });
+    expect(await counts()).toEqual(before);
+  });
 
-    // Reload December only: its one play is replaced (a new songplay_id), November's two are untouched.
-    const ids = async () => rows(emulator.client, 'SELECT songplay_id, start_time FROM songplays ORDER BY start_time, user_id');
+  test("a day's reload replaces that day's plays only, and keeps the catalogue when it stages no songs", async () => {
+    const before = await counts();
+    const ids = async () => rows('SELECT songplay_id, start_time FROM songplays ORDER BY start_time, user_id');
     const [novemberA, novemberB, december] = await ids();
-    const progress = await runStage(emulator.client, 'loadStar', { window: { start: '2018-12-01T00:00:00Z', end: '2019-01-01T00:00:00Z' } });
-    expect(progress.status).toBe('FINISHED');
-    expect(await snapshot()).toEqual(before);
+    const report = await load(day('2018-12-31'), [EVENTS[2]]);
+    expect(report).toMatchObject({ day: '2018-12-31', unusable: {}, accounting: { staged_events: 1, songplays: 1, staged_songs: 0, catalogue_songs: 0 } });
+    expect(await counts()).toEqual(before);
     const after = await ids();
     expect(after.slice(0, 2)).toEqual([novemberA, novemberB]);
     expect(after[2].start_time).toBe(december.start_time);
     expect(after[2].songplay_id).not.toBe(december.songplay_id);
   });
 
-  test("reloading an earlier window keeps each user's current level, from the latest staged event", async () => {
-    // User 10 played free in November and paid on New Year's Eve; a November reload must not make them free again.
-    const progress = await runStage(emulator.client, 'loadStar', { window: { start: '2018-11-01T00:00:00Z', end: '2018-12-01T00:00:00Z' } });
-    expect(progress.status).toBe('FINISHED');
-    expect(await rows(emulator.client, 'SELECT user_id, last_name, level FROM users ORDER BY user_id')).toEqual([
-      { user_id: 10, last_name: 'Doe', level: 'paid' },
-      { user_id: 11, last_name: 'Newname', level: 'free' },
-      { user_id: 12, last_name: 'Doe', level: 'free' },
+  test("reloading an earlier day keeps each user's current level, from their latest event", async () => {
+    // User 10 played free on that Sunday and paid on New Year's Eve; 11 played paid but logged out free later.
+    await load(day('2018-11-04'), EVENTS.slice(0, 2));
+    expect(await rows('SELECT user_id, last_name, level, last_event_at FROM users ORDER BY user_id')).toEqual([
+      { user_id: 10, last_name: 'Doe', level: 'paid', last_event_at: NEW_YEARS_EVE },
+      { user_id: 11, last_name: 'Newname', level: 'free', last_event_at: '2018-12-01 08:00:00' },
+      { user_id: 12, last_name: 'Doe', level: 'free', last_event_at: '2018-11-10 10:00:00' },
     ]);
   });
 
-  test('quality checks pass on a good load and report the row counts', async () => {
-    const checks = await runStage(emulator.client, 'checkQuality');
-    const report = await readRunReport(emulator.client, checks.statementId);
-    expect(report.rowCounts).toEqual({ staging_events: 6, staging_songs: 5, songplays: 3, users: 3, songs: 4, artists: 2, time: 2 });
-    expect(report.songplaysMatched).toBe(2);
-    expect(report.checks).toHaveLength(17);
-    expect(report.checks.every((c) => c.failures === 0)).toBe(true);
-    expect(() => assertChecksPassed(report)).not.toThrow();
+  test("a day's plays outside the day are unusable, not published", async () => {
+    const scope = manualScope(day('2018-11-12'));
+    await stage(scope, [event(13, '2018-11-12 09:00:00.000', 'NextSong', 'free', null), event(13, '2018-11-13 00:00:00.000', 'NextSong', 'free', null, 'Doe', 1)]);
+    const report = await check(scope, 2);
+    expect(report.accounting).toMatchObject({ staged_events: 2, songplays: 1, unusable_play_outside_day: 1 });
+    expect(report.unusable).toEqual({ play_outside_day: 1 });
+    expect(() => assertPublishable(report, scope.plan)).toThrow(
+      '1 unusable record(s) in 2018-11-12 (play_outside_day: 1), more than maxUnusable 0; nothing was published');
   });
 
-  test('a broken star schema fails the checks with a message naming each check and its count', async () => {
-    await runSql(emulator.client, `INSERT INTO songplays (start_time, user_id, level) VALUES ('2018-11-20 00:00:00', 999, 'free'), ('2018-11-21 00:00:00', 998, 'free')`);
-    await runSql(emulator.client, `INSERT INTO users VALUES (10, 'Dup', 'Licate', 'F', 'free')`);
-    const checks = await runStage(emulator.client, 'checkQuality');
-    const report = await readRunReport(emulator.client, checks.statementId);
+  test("a day's load merges into the dimensions and matches plays against the published catalogue", async () => {
+    expect(await counts()).toEqual({ songplays: 3, users: 3, songs: 4, artists: 2, time: 2, matched: 2 });
+    const report = await load(day('2018-11-15', { songs: true }), [
+      event(20, '2018-11-15 09:00:00.000', 'NextSong', 'free', ['Song Z', 'Artist Z', 100]), // the run's new song
+      event(21, '2018-11-15 10:00:00.000', 'NextSong', 'paid', ['Song B', 'Artist Y', 180]), // a published song
+    ], [[1, 'AR9', null, null, 'Oslo', 'Artist Z', 'SO9', 'Song Z', 100, 2010]]);
+    expect(report.accounting).toMatchObject({ songplays: 2, staged_songs: 1, catalogue_songs: 1 });
+    expect(await counts()).toEqual({ songplays: 5, users: 5, songs: 5, artists: 3, time: 4, matched: 4 });
+    expect(await rows("SELECT user_id, song_id, artist_id FROM songplays WHERE start_time >= '2018-11-15' AND start_time < '2018-11-16' ORDER BY user_id")).toEqual([
+      { user_id: 20, song_id: 'SO9', artist_id: 'AR9' },
+      { user_id: 21, song_id: 'SO3', artist_id: 'AR2' },
+    ]);
+  });
+
+  test('failed checks name each check and its count, and checking changes no published row', async () => {
+    const before = await counts();
+    const scope = manualScope(day('2018-11-20'));
+    await stage(scope, [event(30, '2018-11-20 12:00:00.000', 'NextSong', 'premium', null)]);
+    const report = await check(scope, 2); // COPY reported a row more than was staged
     expect(report.checks.filter((c) => c.failures > 0)).toEqual([
-      { check: 'songplays_start_time_resolves', failures: 2 },
-      { check: 'songplays_user_resolves', failures: 2 },
-      { check: 'users_duplicate_keys', failures: 1 },
+      { check: 'songplays_level_free_or_paid', failures: 1 },
+      { check: 'staged_events_equal_copied', failures: 1 },
+      { check: 'users_level_free_or_paid', failures: 1 },
     ]);
-    expect(() => assertChecksPassed(report)).toThrow(QualityCheckFailedError);
-    expect(() => assertChecksPassed(report)).toThrow(
-      'Quality checks failed: songplays_start_time_resolves (2 failing rows), songplays_user_resolves (2 failing rows), users_duplicate_keys (1 failing row)');
+    expect(() => assertPublishable(report, scope.plan)).toThrow(expect.objectContaining({
+      name: 'QualityCheckFailed',
+      message: 'Quality checks failed for 2018-11-20: songplays_level_free_or_paid (1 failing row), staged_events_equal_copied (1 failing row), users_level_free_or_paid (1 failing row)',
+    }));
+    expect(await counts()).toEqual(before);
+    expect(await rows('SELECT COUNT(*) AS n FROM users WHERE user_id = 30')).toEqual([{ n: 0 }]);
 
-    // The next load repairs what it owns: the facts of its window and the users it saw.
-    await runStage(emulator.client, 'loadStar');
-    const repaired = await readRunReport(emulator.client, (await runStage(emulator.client, 'checkQuality')).statementId);
-    expect(repaired.checks.filter((c) => c.failures > 0)).toEqual([]);
+    // A day with no events at all fails events_staged.
+    await stage(scope, []);
+    const empty = await check(scope, 0);
+    expect(empty.checks.filter((c) => c.failures > 0)).toEqual([{ check: 'events_staged', failures: 1 }]);
+    expect(() => assertPublishable(empty, scope.plan)).toThrow('Quality checks failed for 2018-11-20: events_staged (no events in the partition)');
   });
-  test('a windowed load merges the dimensions; a load without a window rebuilds the star from staging', async () => {
-    const counts = async () => (await rows(emulator.client, `SELECT
-        (SELECT COUNT(*) FROM songplays) AS songplays, (SELECT COUNT(*) FROM users) AS users,
-        (SELECT COUNT(*) FROM songs) AS songs, (SELECT COUNT(*) FROM artists) AS artists, (SELECT COUNT(*) FROM time) AS time`))[0];
-    // A new day's staging: one new song and one new user's play.
-    await runSql(emulator.client, 'DELETE FROM staging_songs');
-    await runSql(emulator.client, 'DELETE FROM staging_events');
-    await runSql(emulator.client, `INSERT INTO staging_songs VALUES (${[1, 'AR9', null, null, 'Oslo', 'Artist Z', 'SO9', 'Song Z', 100, 2010].map(sqlValue).join(', ')})`);
-    await runSql(emulator.client, `INSERT INTO staging_events VALUES (${event(20, '2018-11-15 09:00:00.000', 'NextSong', 'free', ['Song Z', 'Artist Z', 100]).map(sqlValue).join(', ')})`);
 
-    await runStage(emulator.client, 'loadStar', { window: { start: '2018-11-15T00:00:00Z', end: '2018-11-16T00:00:00Z' } });
-    expect(await counts()).toEqual({ songplays: 4, users: 4, songs: 5, artists: 3, time: 3 });
-
-    await runStage(emulator.client, 'loadStar');
-    expect(await counts()).toEqual({ songplays: 1, users: 1, songs: 1, artists: 1, time: 1 });
-    expect(await rows(emulator.client, 'SELECT user_id, song_id, artist_id FROM songplays')).toEqual([{ user_id: 20, song_id: 'SO9', artist_id: 'AR9' }]);
+  test('a full load rebuilds the whole star schema from its own staged data', async () => {
+    await load({}, [event(20, '2018-11-15 09:00:00.000', 'NextSong', 'free', ['Song Z', 'Artist Z', 100])],
+      [[1, 'AR9', null, null, 'Oslo', 'Artist Z', 'SO9', 'Song Z', 100, 2010]]);
+    expect(await counts()).toEqual({ songplays: 1, users: 1, songs: 1, artists: 1, time: 1, matched: 1 });
+    expect(await rows('SELECT user_id, song_id, artist_id FROM songplays')).toEqual([{ user_id: 20, song_id: 'SO9', artist_id: 'AR9' }]);
+    // Publishing drops the load's own tables; the run's catalogue stays for its other loads.
+    const tables = tablesOf(manualScope({}));
+    const left = await rows(`SELECT table_name FROM information_schema.tables WHERE table_name IN ('${Object.values(tables).join("', '")}') ORDER BY table_name`);
+    expect(left).toEqual([{ table_name: tables.load_artists }, { table_name: tables.load_songs }, { table_name: tables.staging_songs }]);
   });
 });
