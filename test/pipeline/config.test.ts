@@ -57,6 +57,7 @@ describe('loadConfig', () => {
 describe('run input', () => {
   test('{} and no input at all are the full run: every event as one load, songs staged, a full refresh', () => {
     const full = { plan: { mode: 'full', runId: 'manual', songs: true, fullRefresh: true, maxUnusable: 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY }, loads: [{ day: null }] };
+    expect(parseInput(runInputSchema, {}, 'execution input')).toEqual({ mode: 'full' });
     expect(planRun({})).toEqual(full);
     // `serverless invoke local -f <stage>` without -d passes an empty string.
     expect(planRun('')).toEqual(full);
