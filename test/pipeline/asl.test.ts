@@ -1,8 +1,12 @@
-/** Structure of statemachine/etl.asl.yml: every poll loop decides every status, retries are transient only, failures notify. */
+/**
+ * Structure of statemachine/etl.asl.yml: the run's order, every statement loop (submit → wait → poll →
+ * FINISHED-or-wait) in its own slot, the per-load Map, retries for transient errors only, and failures
+ * that drop what they left and notify (a run) or are reported by day while the others go on (a load).
+ */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { RUNNING_STATUSES } from '../../src/pipeline/poll';
+import { STAGES } from '../../src/pipeline/stages';
 
 type State = Record<string, any>;
 interface StateMachine { StartAt: string; States: Record<string, State> }
@@ -18,62 +22,105 @@ const TRANSIENT_ERRORS = new Set([
   'Lambda.TooManyRequestsException',
 ]);
 
-/** Every state with the chain of Parallel states it sits in (outermost first). */
+/** Every state with the Map states it sits in (outermost first) and the machine that holds it. */
 function allStates(machine: StateMachine, parents: string[] = []): { name: string; state: State; parents: string[]; machine: StateMachine }[] {
   return Object.entries(machine.States).flatMap(([name, state]) => [
     { name, state, parents, machine },
-    ...(state.Type === 'Parallel' ? (state.Branches as StateMachine[]).flatMap((branch) => allStates(branch, [...parents, name])) : []),
+    ...(state.Type === 'Map' ? allStates(state.ItemProcessor as StateMachine, [...parents, name]) : []),
   ]);
 }
 
 const states = allStates(definition);
 const topLevel = definition.States;
+const loadEachDay = topLevel.LoadEachDay as State;
+const perLoad = loadEachDay.ItemProcessor as StateMachine;
 const lambdaTasks = states.filter((s) => s.state.Type === 'Task' && typeof s.state.Resource === 'object');
+const functionOf = (state: State) => state.Resource['Fn::GetAtt'][0] as string;
 
-/** The states a Choice can lead to, after following Pass states. */
-function followPasses(machine: StateMachine, name: string): string {
-  let current = name;
-  while (machine.States[current]?.Type === 'Pass') current = machine.States[current].Next;
-  return current;
+/** The states a successful run passes through, following Next, and FINISHED out of every Choice. */
+function happyPath(machine: StateMachine): string[] {
+  const visited: string[] = [];
+  for (let name: string | undefined = machine.StartAt; name !== undefined;) {
+    visited.push(name);
+    const state = machine.States[name];
+    name = state.Type === 'Choice' ? state.Choices.find((rule: State) => rule.StringEquals === 'FINISHED').Next : state.Next;
+  }
+  return visited;
 }
 
 describe('statemachine/etl.asl.yml', () => {
-  test('every Lambda Task names a serverless.yml function key with Fn::GetAtt [key, Arn]', () => {
-    // Five stages, five polls, one report.
-    expect(lambdaTasks).toHaveLength(11);
+  test('every Lambda Task names one of the eleven serverless.yml functions with Fn::GetAtt [key, Arn]', () => {
+    // Six stages, planRun, reviewLoad, cleanUp (three places), one poll per stage, the report.
+    expect(lambdaTasks).toHaveLength(18);
     for (const { name, state } of lambdaTasks) {
       const [functionKey, attribute] = state.Resource['Fn::GetAtt'];
       expect({ name, attribute }).toEqual({ name, attribute: 'Arn' });
       expect(serverlessYml).toContain(`  ${functionKey}:\n    handler: functions/${functionKey}.handler`);
     }
+    expect(new Set(lambdaTasks.map((t) => functionOf(t.state)))).toEqual(new Set([
+      ...STAGES, 'planRun', 'reviewLoad', 'cleanUp', 'pollStatement', 'reportResults',
+    ]));
   });
 
-  test('every poll is followed by a Choice deciding FINISHED, running, FAILED, ABORTED and anything else', () => {
-    const polls = lambdaTasks.filter((s) => s.state.Resource['Fn::GetAtt'][0] === 'pollStatement');
+  test('the run plans, creates tables, stages songs, loads each day, cleans up, counts and reports, in that order', () => {
+    expect(happyPath(definition).filter((name) => topLevel[name].Type === 'Task' || topLevel[name].Type === 'Map')).toEqual([
+      'PlanRun', 'CreateTables', 'PollCreateTables', 'StageSongs', 'PollStageSongs', 'LoadEachDay', 'CleanUpRun', 'CountRows', 'PollCountRows', 'ReportResults',
+    ]);
+    expect(topLevel.ReportResults).toMatchObject({
+      End: true, Parameters: { 'plan.$': '$.plan', 'loads.$': '$.outcomes', 'countStatementId.$': '$.counts.statementId' },
+    });
+    // PlanRun gets the input and the execution id that names the run's tables; its { plan, loads } is the state.
+    expect(topLevel.Start).toMatchObject({ Type: 'Pass', Parameters: { 'input.$': '$', plan: null }, Next: 'PlanRun' });
+    expect(topLevel.PlanRun.Parameters).toEqual({ 'input.$': '$.input', 'executionId.$': '$$.Execution.Id' });
+    expect(topLevel.PlanRun.ResultPath).toBeUndefined();
+  });
+
+  test('each load stages its events, is checked and reviewed, and only then published, in a Map over the plan', () => {
+    expect(loadEachDay).toMatchObject({
+      Type: 'Map', ItemsPath: '$.loads', MaxConcurrencyPath: '$.plan.concurrency', ResultPath: '$.outcomes',
+      ItemSelector: { 'plan.$': '$.plan', 'load.$': '$$.Map.Item.Value' },
+    });
+    const loadPath = happyPath(perLoad);
+    expect(loadPath.filter((name) => perLoad.States[name].Type === 'Task')).toEqual([
+      'StageEvents', 'PollStageEvents', 'CheckLoad', 'PollCheckLoad', 'ReviewLoad', 'PublishLoad', 'PollPublishLoad',
+    ]);
+    expect(perLoad.States[loadPath.at(-1)!]).toMatchObject({ Type: 'Pass', End: true });
+    expect(perLoad.States.ReviewLoad.Parameters).toEqual({
+      'plan.$': '$.plan', 'load.$': '$.load', 'copiedEvents.$': '$.staged.resultRows', 'checkStatementId.$': '$.checked.statementId',
+    });
+    // A published load's outcome holds what reportResults reads: the day, the counts and the unusable records.
+    expect(perLoad.States.LoadPublished.Parameters).toEqual({
+      'day.$': '$.load.day', 'stagedEvents.$': '$.report.accounting.staged_events', 'stagedSongs.$': '$.report.accounting.staged_songs',
+      'songplays.$': '$.report.accounting.songplays', 'unusable.$': '$.report.unusable',
+    });
+  });
+
+  test('every statement loop keeps its statement in its own slot: submit, Wait(SecondsPath), poll, FINISHED or wait again', () => {
+    const polls = lambdaTasks.filter((s) => functionOf(s.state) === 'pollStatement');
     expect(polls.map((p) => p.name).sort()).toEqual(
-      ['PollCheckQuality', 'PollCreateTables', 'PollLoadStar', 'PollStageEvents', 'PollStageSongs']);
-    for (const { name, state: poll, machine } of polls) {
+      ['PollCheckLoad', 'PollCountRows', 'PollCreateTables', 'PollPublishLoad', 'PollStageEvents', 'PollStageSongs']);
+    const submitters = new Map<string, string>();
+    for (const { name, state: poll, machine, parents } of polls) {
+      const slot: string = poll.ResultPath;
+      expect({ name, statement: poll.Parameters['statement.$'] }).toEqual({ name, statement: slot });
+      // pollStatement resubmits after a conflict: it needs the plan, and inside the Map the load.
+      expect({ name, plan: poll.Parameters['plan.$'], load: poll.Parameters['load.$'] })
+        .toEqual({ name, plan: '$.plan', load: parents.length > 0 ? '$.load' : undefined });
+
       const choice = machine.States[poll.Next];
-      expect({ name, type: choice.Type }).toEqual({ name, type: 'Choice' });
-      const target = (status: string) => choice.Choices.find(
-        (rule: State) => rule.Variable === '$.statement.status' && rule.StringEquals === status)?.Next;
+      expect({ name, type: choice.Type, rules: choice.Choices.length }).toEqual({ name, type: 'Choice', rules: 1 });
+      expect(choice.Choices[0]).toMatchObject({ Variable: `${slot}.status`, StringEquals: 'FINISHED' });
+      // Anything else (SUBMITTED, PICKED, STARTED) waits: pollStatement throws on FAILED, ABORTED and unknown statuses.
+      const wait = machine.States[choice.Default];
+      expect({ name, wait }).toEqual({ name, wait: { Type: 'Wait', SecondsPath: `${slot}.waitSeconds`, Next: name } });
 
-      // Still running → back to the Wait that leads into this very poll.
-      const waitState = machine.States[target('SUBMITTED')];
-      expect(waitState).toMatchObject({ Type: 'Wait', SecondsPath: '$.statement.waitSeconds', Next: name });
-      for (const status of RUNNING_STATUSES) expect(target(status)).toBe(target('SUBMITTED'));
-
-      // FINISHED goes on; FAILED, ABORTED and unknown statuses all end in a failure, never a loop.
-      const finished = target('FINISHED');
-      expect(finished).toBeDefined();
-      for (const outcome of [target('FAILED'), target('ABORTED'), choice.Default]) {
-        expect(outcome).toBeDefined();
-        const end = machine.States[followPasses(machine, outcome)];
-        const endsInFailure = end.Type === 'Fail' || followPasses(machine, outcome) === 'NotifyFailure';
-        expect({ name, outcome, endsInFailure }).toEqual({ name, outcome, endsInFailure: true });
-      }
-      expect([target('FAILED'), target('ABORTED'), choice.Default]).not.toContain(finished);
+      const [submitter] = Object.entries(machine.States).filter(([, s]) => s.Type === 'Task' && s.Next === choice.Default && s !== poll);
+      expect({ name, slot: submitter[1].ResultPath }).toEqual({ name, slot });
+      expect(STAGES).toContain(functionOf(submitter[1]));
+      submitters.set(functionOf(submitter[1]), slot);
     }
+    expect([...submitters.keys()].sort()).toEqual([...STAGES].sort());
+    expect(new Set(submitters.values()).size).toBe(STAGES.length);
   });
 
   test('Retry lists transient errors only, on every Lambda Task', () => {
@@ -84,35 +131,37 @@ describe('statemachine/etl.asl.yml', () => {
         expect(retry.MaxAttempts).toBeLessThanOrEqual(10);
       }
     }
-    // Nothing else retries (a Parallel or the SNS task retrying would replay failed work).
+    // Nothing else retries (the Map or the SNS task retrying would replay failed work).
     expect(states.filter((s) => s.state.Retry && !lambdaTasks.includes(s)).map((s) => s.name)).toEqual([]);
   });
 
-  test('every Task is covered by a Catch into NotifyFailure, which publishes to SNS and then fails', () => {
-    const catchesToNotify = (state: State) =>
-      (state.Catch ?? []).some((c: State) => c.ErrorEquals.includes('States.ALL') && c.Next === 'NotifyFailure' && c.ResultPath === '$.error');
-    for (const { name, state, parents } of states.filter((s) => s.state.Type === 'Task' && s.name !== 'NotifyFailure')) {
-      // A Task inside a Parallel branch is covered by the Parallel's Catch.
-      const coveredBy = parents.length > 0 ? topLevel[parents[0]] : state;
-      expect({ name, covered: catchesToNotify(coveredBy) }).toEqual({ name, covered: true });
+  test("a failed run drops the run's tables, notifies and fails; a failed load drops its tables and the others go on", () => {
+    const catchesTo = (state: State, next: string, resultPath: string | null = '$.error') =>
+      (state.Catch ?? []).some((c: State) => c.ErrorEquals.includes('States.ALL') && c.Next === next && c.ResultPath === resultPath);
+    for (const { name, state, parents } of states.filter((s) => s.state.Type === 'Task' || s.state.Type === 'Map')) {
+      let expected: [string, string | null];
+      if (parents.length > 0) expected = name === 'DropFailedLoad' ? ['LoadFailed', null] : ['DropFailedLoad', '$.error'];
+      else if (name === 'ReportResults') expected = ['NotifyFailure', '$.error'];
+      else if (name === 'CleanUpFailedRun') expected = ['NotifyFailure', null];
+      else if (name === 'NotifyFailure') expected = ['Failed', null];
+      else expected = ['CleanUpFailedRun', '$.error'];
+      expect({ name, caught: catchesTo(state, ...expected) }).toEqual({ name, caught: true });
     }
+    expect(topLevel.CleanUpFailedRun).toMatchObject({ Parameters: { 'plan.$': '$.plan' }, ResultPath: null, Next: 'NotifyFailure' });
+    expect(functionOf(topLevel.CleanUpFailedRun)).toBe('cleanUp');
     expect(topLevel.NotifyFailure).toMatchObject({
       Type: 'Task',
       Resource: 'arn:aws:states:::sns:publish',
-      Parameters: { TopicArn: { Ref: 'FailureTopic' } },
+      Parameters: { TopicArn: { Ref: 'FailureTopic' }, 'Message.$': 'States.JsonToString($.error)' },
       Next: 'Failed',
     });
-    expect(topLevel.NotifyFailure.Catch[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'Failed' });
     expect(topLevel.Failed).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
-  });
 
-  test('staging events and staging songs run in one Parallel, and the run ends with the report', () => {
-    const parallel = topLevel.StageData;
-    expect(parallel.Type).toBe('Parallel');
-    expect(parallel.Branches.map((b: StateMachine) => b.States[b.StartAt].Resource['Fn::GetAtt'][0])).toEqual(['stageEvents', 'stageSongs']);
-    const report = topLevel.ReportResults;
-    expect(report).toMatchObject({ End: true, Parameters: { 'statementId.$': '$.statement.statementId' } });
-    expect(report.Resource['Fn::GetAtt'][0]).toBe('reportResults');
+    expect(perLoad.States.DropFailedLoad).toMatchObject({ Parameters: { 'plan.$': '$.plan', 'load.$': '$.load' }, ResultPath: null, Next: 'LoadFailed' });
+    expect(functionOf(perLoad.States.DropFailedLoad)).toBe('cleanUp');
+    expect(perLoad.States.LoadFailed).toEqual(expect.objectContaining({ Type: 'Pass', Parameters: { 'day.$': '$.load.day', 'error.$': '$.error' }, End: true }));
+    // No Fail state inside the Map: one day's failure never stops the others.
+    expect(Object.values(perLoad.States).filter((s) => s.Type === 'Fail')).toEqual([]);
   });
 
   test('uses JSONPath only: no JSONata anywhere', () => {
