@@ -5,25 +5,34 @@ import { loadStateMachine } from '../../src/offline/runner/definition';
 import { PROJECT_ROOT } from '../../src/offline/runner';
 
 describe('loadStateMachine', () => {
-  test('resolves every Task of the real ASL through serverless.yml to a handler module', async () => {
+  test('resolves every Task of the real ASL, inside the Map too, through serverless.yml to a handler module', async () => {
     const machine = await loadStateMachine(PROJECT_ROOT);
     const lambdas = [...machine.tasks].filter(([, target]) => target.kind === 'lambda');
     expect(Object.fromEntries(lambdas.map(([state, target]) => [state, target.kind === 'lambda' && target.functionKey]))).toEqual({
+      PlanRun: 'planRun',
       CreateTables: 'createTables', PollCreateTables: 'pollStatement',
-      StageEvents: 'stageEvents', PollStageEvents: 'pollStatement',
       StageSongs: 'stageSongs', PollStageSongs: 'pollStatement',
-      LoadStar: 'loadStar', PollLoadStar: 'pollStatement',
-      CheckQuality: 'checkQuality', PollCheckQuality: 'pollStatement',
+      StageEvents: 'stageEvents', PollStageEvents: 'pollStatement',
+      CheckLoad: 'checkLoad', PollCheckLoad: 'pollStatement',
+      ReviewLoad: 'reviewLoad',
+      PublishLoad: 'publishLoad', PollPublishLoad: 'pollStatement',
+      DropFailedLoad: 'cleanUp', CleanUpRun: 'cleanUp', CleanUpFailedRun: 'cleanUp',
+      CountRows: 'countRows', PollCountRows: 'pollStatement',
       ReportResults: 'reportResults',
     });
     for (const [, target] of lambdas) {
       if (target.kind === 'lambda') expect(target).toMatchObject({ modulePath: path.join(PROJECT_ROOT, 'functions', target.functionKey), exportName: 'handler' });
     }
     expect(machine.tasks.get('NotifyFailure')).toEqual({ kind: 'sns-publish' });
-    expect(machine.waitStates.sort()).toEqual(['WaitCheckQuality', 'WaitCreateTables', 'WaitLoadStar', 'WaitStageEvents', 'WaitStageSongs']);
-    // The interpreter validates ARNs: the GetAtt objects are replaced by Lambda ARNs.
-    const states = machine.definition.States as Record<string, { Resource?: unknown }>;
+    expect(machine.waitStates.sort()).toEqual([
+      'WaitCheckLoad', 'WaitCountRows', 'WaitCreateTables', 'WaitPublishLoad', 'WaitStageEvents', 'WaitStageSongs',
+    ]);
+    // The interpreter validates ARNs: the GetAtt objects are replaced by Lambda ARNs, in the Map's states too.
+    const states = machine.definition.States as Record<string, { Resource?: unknown; ItemProcessor?: { States: Record<string, { Resource?: unknown }> } }>;
     expect(states.CreateTables.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:createTables');
+    expect(states.LoadEachDay.ItemProcessor!.States.PublishLoad.Resource).toBe('arn:aws:lambda:us-east-1:000000000000:function:publishLoad');
+    // The runner shortens every Retry: all Lambda Tasks have one.
+    expect(machine.retryStates.sort()).toEqual(lambdas.map(([state]) => state).sort());
   });
 
   describe('on a project it cannot run', () => {
