@@ -10,19 +10,16 @@ import { OFFLINE_ENV } from './pipeline-sql';
 
 type Handler = (event: unknown, context: Context) => Promise<any>;
 
-export interface Handlers {
-  createTables: Handler;
-  stageEvents: Handler;
-  stageSongs: Handler;
-  loadStar: Handler;
-  checkQuality: Handler;
-  pollStatement: Handler;
-  reportResults: Handler;
+/** The eleven functions of serverless.yml, one handler module each. */
+export const FUNCTION_KEYS = [
+  'planRun', 'createTables', 'stageSongs', 'stageEvents', 'checkLoad', 'reviewLoad', 'publishLoad', 'countRows', 'cleanUp', 'pollStatement', 'reportResults',
+] as const;
+export type FunctionKey = (typeof FUNCTION_KEYS)[number];
+
+export type Handlers = Record<FunctionKey, Handler> & {
   /** The module-scope Data API client the handlers share, for faults injected at the SDK boundary. */
   client(): RedshiftDataClient;
-}
-
-export const FUNCTION_KEYS = ['createTables', 'stageEvents', 'stageSongs', 'loadStar', 'checkQuality', 'pollStatement', 'reportResults'] as const;
+};
 
 export function setHandlerEnvironment(endpoint: string, overrides: Record<string, string> = {}): void {
   Object.assign(process.env, OFFLINE_ENV, {
@@ -36,14 +33,14 @@ export function setHandlerEnvironment(endpoint: string, overrides: Record<string
 }
 
 export async function loadHandlers(): Promise<Handlers> {
-  const loaded: Partial<Record<(typeof FUNCTION_KEYS)[number], Handler>> = {};
+  const loaded: Partial<Record<FunctionKey, Handler>> = {};
   let lambda: typeof LambdaModule | undefined;
   // require inside isolateModules: a fresh module registry, as in a new Lambda container.
   jest.isolateModules(() => {
     for (const key of FUNCTION_KEYS) loaded[key] = require(`../../../functions/${key}`).handler;
     lambda = require('../../../src/pipeline/lambda');
   });
-  return { ...(loaded as Record<(typeof FUNCTION_KEYS)[number], Handler>), client: () => lambda!.getRuntime().client };
+  return { ...(loaded as Record<FunctionKey, Handler>), client: () => lambda!.getRuntime().client };
 }
 
 /** A Lambda context as the runtime passes it; the logger reads these fields. */
