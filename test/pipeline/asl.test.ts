@@ -42,7 +42,7 @@ function happyPath(machine: StateMachine): string[] {
   const visited: string[] = [];
   for (let name: string | undefined = machine.StartAt; name !== undefined;) {
     visited.push(name);
-    const state = machine.States[name];
+    const state: State = machine.States[name];
     name = state.Type === 'Choice' ? state.Choices.find((rule: State) => rule.StringEquals === 'FINISHED').Next : state.Next;
   }
   return visited;
