@@ -62,7 +62,7 @@ describe('progressOf: a DescribeStatement answer to the next step', () => {
 
   test('ABORTED and an unknown status end the stage, never another wait', () => {
     expect(() => progressOf('stageSongs', described({ Status: 'ABORTED' }), previous)).toThrow(StatementAbortedError);
-    expect(() => progressOf('stageSongs', described({ Status: 'QUEUED' }), previous)).toThrow(UnknownStatementStatusError);
+    expect(() => progressOf('stageSongs', described({ Status: 'QUEUED' as StatementDescription['Status'] }), previous)).toThrow(UnknownStatementStatusError);
   });
 
   test('resubmissions wait 5 s, 10 s, 20 s, … capped as the polls are, up to MAX_STATEMENT_ATTEMPTS submissions', () => {
