@@ -272,4 +272,11 @@ describe('stage SQL', () => {
     expect(new Set([token, ...others]).size).toBe(5);
     expect(stageSubmission('stageEvents', config, scope).clientToken).toBeUndefined();
   });
+
+  // Known bug (src/pipeline/stages.ts, clientTokenOf): a load of all days and no load at all both hash as
+  // "all", so DropFailedLoad and CleanUpRun of a full run submit with one token and the second DROP never runs.
+  test.failing("cleanUp of the all-days load and cleanUp of the run have different client tokens (fails today)", () => {
+    const { plan, loads } = planRun({}, 'execution-1');
+    expect(cleanUpSubmission({ plan, load: loads[0] }).clientToken).not.toBe(cleanUpSubmission({ plan }).clientToken);
+  });
 });
