@@ -19,9 +19,11 @@ describe('a run whose events hold a bad record', () => {
   test('fails at the events COPY, and sys_load_error_detail names the file, line and column', async () => {
     const { runner } = scratch;
     const outcome = await runner.run({});
-    expect(outcome).toMatchObject({ succeeded: false, failure: { state: 'PollStageEvents', error: 'StatementFailed' } });
+    expect(outcome).toMatchObject({ succeeded: false, failure: { state: 'PollStageEvents [all days]', error: 'StatementFailed' } });
     if (outcome.succeeded) return;
-    expect(outcome.failure.cause).toContain("Load into table 'staging_events' failed. Check 'sys_load_error_detail' system table for details.");
+    // The load's own staging table, named after the run.
+    expect(outcome.failure.cause).toMatch(/Load into table 'staging_events_[0-9a-f]{12}_all' failed\. Check 'sys_load_error_detail' system table for details\./);
+    expect(outcome.executionError).toMatch(/^LoadsFailed: /);
 
     const loadErrors = await loadErrorsSince(runner.warehouse, outcome.startedAt);
     expect(loadErrors.total).toBe(1);
@@ -29,8 +31,11 @@ describe('a run whose events hold a bad record', () => {
     expect(row).toMatchObject({ file_name: `s3://udacity-dend/${badFile}`, column_name: 'user_id' });
     expect(row.line_number).toBe(goodLines + 1); // the line after the generated ones
 
-    expect(formatLoadErrors(loadErrors)).toMatch(/^Load errors: 1 \(sys_load_error_detail\)\nfile_name/);
-    // COPY is atomic: nothing of the failed load is left.
-    expect((await runner.warehouse.query('SELECT COUNT(*) AS n FROM staging_events')).rows).toEqual([{ n: 0 }]);
+    expect(row).toMatchObject({ error_code: 1207, error_message: "Invalid digit, Value 'a', Pos 0, Type: Integer" });
+    expect(formatLoadErrors(loadErrors)).toMatch(/^Load errors: 1 record\(s\) rejected by COPY \(sys_load_error_detail\)\nfile_name/);
+    // COPY is atomic and the load was dropped: nothing of it is staged or published.
+    expect((await runner.warehouse.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name LIKE 'staging\\_events\\_%'")).rows).toEqual([{ n: 0 }]);
+    expect((await runner.warehouse.query('SELECT (SELECT COUNT(*) FROM songplays) AS songplays, (SELECT COUNT(*) FROM users) AS users')).rows)
+      .toEqual([{ songplays: 0, users: 0 }]);
   });
 });
