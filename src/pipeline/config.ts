@@ -19,14 +19,19 @@ export interface PipelineConfig {
   };
   /** IAM role COPY assumes to read S3; undefined means the cluster's default role (IAM_ROLE default). */
   copyRoleArn?: string;
-  /** How long a statement may run before it is cancelled: COPY stages, and every other stage. */
-  budgets: { copySeconds: number; statementSeconds: number };
+  /**
+   * How long a statement may run before it is cancelled (COPY stages, every other stage), and how long a
+   * run waits for the warehouse to become available.
+   */
+  budgets: { copySeconds: number; statementSeconds: number; warehouseSeconds: number };
+  /** Pause the cluster after the load when this run resumed it. */
+  pauseAfterLoad: boolean;
   /** COPY's MAXERROR per source: records it may reject (each in sys_load_error_detail) and still load. */
   maxErrors: { events: number; songs: number };
 }
 
 /** A nightly COPY of a year's events takes minutes; hours mean a lock or a stuck cluster. */
-export const DEFAULT_BUDGETS = { copySeconds: 4 * 3600, statementSeconds: 3600 } as const;
+export const DEFAULT_BUDGETS = { copySeconds: 4 * 3600, statementSeconds: 3600, warehouseSeconds: 1800 } as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -45,6 +50,7 @@ const PATTERNS = {
   seconds: /^[1-9]\d{0,5}$/,
   // Redshift's MAXERROR limit is 100000.
   maxError: /^(100000|\d{1,5})$/,
+  flag: /^(true|false)$/,
 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -92,7 +98,9 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     budgets: {
       copySeconds: Number(read(env, 'COPY_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.copySeconds))),
       statementSeconds: Number(read(env, 'STATEMENT_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.statementSeconds))),
+      warehouseSeconds: Number(read(env, 'WAREHOUSE_TIMEOUT_SECONDS', PATTERNS.seconds, String(DEFAULT_BUDGETS.warehouseSeconds))),
     },
+    pauseAfterLoad: read(env, 'PAUSE_AFTER_LOAD', PATTERNS.flag, 'false') === 'true',
     maxErrors: {
       events: Number(read(env, 'EVENTS_MAXERROR', PATTERNS.maxError, '0')),
       songs: Number(read(env, 'SONGS_MAXERROR', PATTERNS.maxError, '0')),

@@ -5,10 +5,13 @@
  */
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { RedshiftClient } from '@aws-sdk/client-redshift';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import { RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { loadConfig, type PipelineConfig } from './config';
+import type { WarehouseClients } from '../redshift/warehouse';
 
 /**
  * Prints every log line to stderr. Offline the handlers run inside the `sparkify` process, whose stdout
@@ -29,14 +32,21 @@ export const logger = LOGS_TO_STDERR ? new StderrLogger({ serviceName: 'sparkify
 interface Runtime {
   config: PipelineConfig;
   client: RedshiftDataClient;
+  /** The control planes, for the Lambdas that check, resume and pause the warehouse. */
+  warehouse: WarehouseClients;
 }
 
 let runtime: Runtime | undefined;
 
-/** Configuration and client, built on the first call and reused by every later invocation. */
+/** Configuration and clients, built on the first call and reused by every later invocation. */
 export function getRuntime(): Runtime {
-  // The endpoint comes from the SDK's own AWS_ENDPOINT_URL_REDSHIFT_DATA when set (the offline emulator).
-  runtime ??= { config: loadConfig(), client: new RedshiftDataClient({}) };
+  // Endpoints come from the SDK's own AWS_ENDPOINT_URL_REDSHIFT_DATA, …_REDSHIFT and …_REDSHIFT_SERVERLESS
+  // when set (the offline emulator answers all three).
+  runtime ??= {
+    config: loadConfig(),
+    client: new RedshiftDataClient({}),
+    warehouse: { redshift: new RedshiftClient({}), serverless: new RedshiftServerlessClient({}) },
+  };
   return runtime;
 }
 
