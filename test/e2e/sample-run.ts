@@ -31,14 +31,29 @@ export function describeSampleRun(kind: EngineKind): void {
       const outcome = succeeded(await runner.run({}));
       expect(outcome.counts).toEqual(SAMPLE_COUNTS);
 
-      // Progress came from the real stages and polls, with the rows each statement reported.
+      // Progress came from the real stages and polls, with the rows each statement reported; the load's
+      // lines carry its day. stageSongs' batch counts the songs COPY loaded (71), then the catalogue's 71
+      // songs and 69 artists.
       expect(progress).toEqual(expect.arrayContaining([
+        expect.stringMatching(/PlanRun: done$/),
         expect.stringMatching(/CreateTables: createTables submitted statement [0-9a-f]{8}$/),
-        expect.stringMatching(/PollStageEvents: stageEvents statement [0-9a-f]{8} FINISHED, 8056 rows$/),
-        expect.stringMatching(/PollStageSongs: stageSongs statement [0-9a-f]{8} FINISHED, 71 rows$/),
-        expect.stringMatching(/PollCheckQuality: checkQuality statement [0-9a-f]{8} FINISHED/),
+        expect.stringMatching(/PollStageSongs: stageSongs statement [0-9a-f]{8} FINISHED, 211 rows$/),
+        expect.stringMatching(/StageEvents \[all days\]: stageEvents submitted statement [0-9a-f]{8}$/),
+        expect.stringMatching(/PollStageEvents \[all days\]: stageEvents statement [0-9a-f]{8} FINISHED, 8056 rows$/),
+        expect.stringMatching(/PollCheckLoad \[all days\]: checkLoad statement [0-9a-f]{8} FINISHED/),
+        expect.stringMatching(/ReviewLoad \[all days\]: done$/),
+        expect.stringMatching(/PollPublishLoad \[all days\]: publishLoad statement [0-9a-f]{8} FINISHED/),
+        expect.stringMatching(/PollCountRows: countRows statement [0-9a-f]{8} FINISHED, 6 rows$/),
         expect.stringMatching(/execution succeeded$/),
       ]));
+      // The run output: one load of every event, its staged records all accounted for, none unusable.
+      expect(outcome.output).toEqual({
+        mode: 'full',
+        rowCounts: { staging_events: 8056, staging_songs: 71, songplays: 6820, users: 97, songs: 71, artists: 69, time: 6813 },
+        songplaysMatched: 1,
+        unusable: {},
+        loads: [{ day: null, stagedEvents: 8056, stagedSongs: 71, songplays: 6820, unusable: {} }],
+      });
 
       const summary = await gatherSummary(runner.warehouse, outcome.counts, outcome.startedAt);
       expect(summary.loadErrors.total).toBe(0);
