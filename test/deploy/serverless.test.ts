@@ -2,7 +2,7 @@
  * The Serverless Framework (osls) side, in one file because both commands build into the same .esbuild/
  * folder and must not run at once:
  * - `npx serverless package` works offline with no AWS credentials; the compiled CloudFormation template
- *   holds the state machine, the nightly schedule with its input, nodejs22.x functions sharing one scoped
+ *   holds the state machine, the nightly schedule with its input transformer, nodejs22.x functions sharing one scoped
  *   role, and the artifact ships the SQL files;
  * - `npx serverless invoke local -f <stage>` runs a bundled stage handler against the emulator.
  */
@@ -12,8 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { GeneratedDataset } from '../../src/datagen';
+import { planRun } from '../../src/pipeline/run-input';
 import { writeTestDataset } from '../support/dataset';
-import { startTestEmulator, type TestEmulator } from '../support/engines';
+import { runSql, startTestEmulator, type TestEmulator } from '../support/engines';
+import { FUNCTION_KEYS } from '../pipeline/support/handlers';
 import { runStage } from '../pipeline/support/pipeline-sql';
 
 const run = promisify(execFile);
@@ -39,6 +41,9 @@ function environmentWithoutAws(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
 }
 
+/** The CloudFormation logical id serverless gives each function of serverless.yml. */
+const FUNCTION_IDS = FUNCTION_KEYS.map((key) => `${key[0].toUpperCase()}${key.slice(1)}LambdaFunction`);
+
 const resourcesOfType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
 describe('serverless package', () => {
@@ -48,29 +53,32 @@ describe('serverless package', () => {
     const [definition, mappings] = machine.Properties.DefinitionString['Fn::Sub'];
     const parsed = JSON.parse(definition.replace(/"?\$\{[A-Za-z0-9]+\}"?/g, '"resolved"'));
     expect(parsed.StartAt).toBe('Start');
-    expect(Object.keys(parsed.States)).toEqual(expect.arrayContaining(['StageData', 'LoadStar', 'ReportResults', 'NotifyFailure', 'Failed']));
+    expect(Object.keys(parsed.States)).toEqual(expect.arrayContaining(['PlanRun', 'LoadEachDay', 'CleanUpRun', 'ReportResults', 'CleanUpFailedRun', 'NotifyFailure', 'Failed']));
+    expect(Object.keys(parsed.States.LoadEachDay.ItemProcessor.States)).toEqual(expect.arrayContaining(['StageEvents', 'CheckLoad', 'ReviewLoad', 'PublishLoad', 'DropFailedLoad']));
     const targets = Object.values(mappings as Record<string, any>).map((m) => m['Fn::GetAtt']?.[0] ?? m.Ref);
-    expect(new Set(targets)).toEqual(new Set([
-      'CreateTablesLambdaFunction', 'PollStatementLambdaFunction', 'StageEventsLambdaFunction', 'StageSongsLambdaFunction',
-      'LoadStarLambdaFunction', 'CheckQualityLambdaFunction', 'ReportResultsLambdaFunction', 'FailureTopic',
-    ]));
+    expect(new Set(targets)).toEqual(new Set([...FUNCTION_IDS, 'FailureTopic']));
   });
 
-  test('schedules the nightly run with an explicit input', () => {
+  test('schedules the nightly run as an incremental load of the day before the event time', () => {
     const rules = resourcesOfType('AWS::Events::Rule');
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0];
     expect(rule.Properties.ScheduleExpression).toBe('cron(0 3 * * ? *)');
     expect(rule.Properties.State).toBe('ENABLED');
-    expect(rule.Properties.Targets[0]).toMatchObject({ Input: '{}', Arn: { Ref: 'SparkifyEtlStateMachine' } });
+    const [target] = rule.Properties.Targets;
+    expect(target).toMatchObject({
+      Arn: { Ref: 'SparkifyEtlStateMachine' },
+      InputTransformer: { InputPathsMap: { time: '$.time' }, InputTemplate: '{"mode": "incremental", "dayBefore": <time>}' },
+    });
+    expect(target.Input).toBeUndefined();
+    // EventBridge puts the event's time into the JSON template as a string: the run loads the UTC day before it.
+    const input = JSON.parse(target.InputTransformer.InputTemplate.replace('<time>', JSON.stringify('2018-11-02T03:00:00Z')));
+    expect(planRun(input).loads).toEqual([{ day: '2018-11-01' }]);
   });
 
-  test('deploys seven nodejs22.x functions, all with the one ETL role and the configuration variables', () => {
+  test('deploys eleven nodejs22.x functions, all with the one ETL role and the configuration variables', () => {
     const functions = resourcesOfType('AWS::Lambda::Function');
-    expect(functions.map(([id]) => id).sort()).toEqual([
-      'CheckQualityLambdaFunction', 'CreateTablesLambdaFunction', 'LoadStarLambdaFunction', 'PollStatementLambdaFunction',
-      'ReportResultsLambdaFunction', 'StageEventsLambdaFunction', 'StageSongsLambdaFunction',
-    ]);
+    expect(functions.map(([id]) => id).sort()).toEqual([...FUNCTION_IDS].sort());
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': ['EtlFunctionRole', 'Arn'] });
@@ -114,10 +122,12 @@ describe('serverless package', () => {
   });
 
   test('ships every handler bundle and the SQL files they read', () => {
-    for (const fn of ['createTables', 'stageEvents', 'stageSongs', 'loadStar', 'checkQuality', 'pollStatement', 'reportResults']) {
-      expect(artifactFiles).toContain(`functions/${fn}.js`);
-    }
-    expect(artifactFiles).toEqual(expect.arrayContaining(['sql/schema/songplays.sql', 'sql/star/songplays.sql', 'sql/staging/staging_events.sql', 'sql/checks/row_counts.sql']));
+    for (const fn of FUNCTION_KEYS) expect(artifactFiles).toContain(`functions/${fn}.js`);
+    expect(artifactFiles).toEqual(expect.arrayContaining([
+      'sql/schema/songplays.sql', 'sql/staging/staging_events.sql', 'sql/staging/copy_events.sql', 'sql/load/catalogue.sql', 'sql/load/star.sql',
+      'sql/checks/load_checks.sql', 'sql/checks/load_accounting.sql', 'sql/checks/row_counts.sql', 'sql/publish/star.sql',
+    ]));
+    expect(artifactFiles.filter((file) => file.startsWith('sql/star/'))).toEqual([]);
   });
 });
 
@@ -146,6 +156,14 @@ describe('serverless invoke local', () => {
       { cwd: projectRoot, env, timeout: 240_000 });
     // The invoke result is the last JSON object printed, after the handler's JSON log lines.
     const outcome = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1));
-    expect(outcome).toEqual({ stage: 'stageSongs', statementId: expect.any(String), status: 'FINISHED', resultRows: dataset.expected.staging_songs, waitSeconds: 0 });
+    // The batch's rows: the songs COPY loaded, then the run's catalogue of songs and artists built from them.
+    const { staging_songs, songs, artists } = dataset.expected;
+    expect(outcome).toEqual({
+      stage: 'stageSongs', statementId: expect.any(String), status: 'FINISHED', resultRows: staging_songs + songs + artists, waitSeconds: 0, attempt: 1,
+      submittedAt: expect.any(Number),
+    });
+    // Run by hand, the stage works in the tables of the run "manual".
+    const { rows } = await runSql(emulator.client, 'SELECT COUNT(*) AS n FROM staging_songs_manual');
+    expect(rows).toEqual([{ n: staging_songs }]);
   }, 300_000);
 });
