@@ -26,8 +26,9 @@ describe('loadConfig', () => {
         region: 'us-west-2',
       },
       copyRoleArn: undefined,
-      budgets: { copySeconds: 14400, statementSeconds: 3600 },
+      budgets: { copySeconds: 14400, statementSeconds: 3600, warehouseSeconds: 1800 },
       maxErrors: { events: 0, songs: 0 },
+      pauseAfterLoad: false,
     });
   });
 
