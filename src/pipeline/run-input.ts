@@ -21,7 +21,10 @@ const MAX_BACKFILL_CONCURRENCY = 40;
 
 const isoDay = z.string({ error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a date YYYY-MM-DD') })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day), 'is not a calendar date');
+  .refine((day) => {
+    const parsed = new Date(`${day}T00:00:00Z`);
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
+  }, 'is not a calendar date');
 
 const isoTimestamp = z.iso.datetime({
   offset: true,

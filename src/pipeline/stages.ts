@@ -47,7 +47,9 @@ function loadOf(stage: Stage, scope: StageScope): Load {
  */
 export function clientTokenOf(step: string, scope: StageScope, attempt: number): string | undefined {
   if (scope.plan.runId === 'manual') return undefined;
-  return createHash('sha256').update(`${scope.plan.runId}/${step}/${scope.load?.day ?? 'all'}/${attempt}`).digest('hex');
+  // The run's own step (no load) and its whole-log load (day null) must not share a token.
+  const part = scope.load ? (scope.load.day ?? 'all') : 'run';
+  return createHash('sha256').update(`${scope.plan.runId}/${step}/${part}/${attempt}`).digest('hex');
 }
 
 export function stageSubmission(stage: Stage, config: PipelineConfig, scope: StageScope, attempt = 1): Submission {

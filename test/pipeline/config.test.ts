@@ -114,14 +114,12 @@ describe('run input', () => {
     expect(() => planRun(input)).toThrow(expect.objectContaining({ name: 'InvalidInput', message: expect.stringContaining(`Invalid execution input: ${message}`) }));
   });
 
-  // Known bug (src/pipeline/run-input.ts, isoDay): the calendar refine runs even when the pattern fails,
-  // and new Date(...).toISOString() throws RangeError "Invalid time value" for a text Date cannot read,
-  // so these fail PlanRun with RangeError instead of InvalidInput naming the field. Remove .failing once fixed.
-  test.failing.each<[unknown, string]>([
+  // The calendar check also runs when the pattern failed: a text Date cannot read must not throw RangeError.
+  test.each<[unknown, string]>([
     [{ mode: 'incremental', date: '1 Nov 2018' }, 'date: must be a date YYYY-MM-DD'],
     [{ mode: 'incremental', date: '2018-13-01' }, 'date: is not a calendar date'],
     [{ mode: 'backfill', from: '2018-11-01', to: 'tomorrow' }, 'to: must be a date YYYY-MM-DD'],
-  ])('rejects %j naming the field (fails today: RangeError)', (input, message) => {
+  ])('rejects %j naming the field, even where Date cannot read it', (input, message) => {
     expect(() => planRun(input)).toThrow(expect.objectContaining({ name: 'InvalidInput', message: expect.stringContaining(`Invalid execution input: ${message}`) }));
   });
 
@@ -274,9 +272,8 @@ describe('stage SQL', () => {
     expect(stageSubmission('stageEvents', config, scope).clientToken).toBeUndefined();
   });
 
-  // Known bug (src/pipeline/stages.ts, clientTokenOf): a load of all days and no load at all both hash as
-  // "all", so DropFailedLoad and CleanUpRun of a full run submit with one token and the second DROP never runs.
-  test.failing("cleanUp of the all-days load and cleanUp of the run have different client tokens (fails today)", () => {
+  // Were they one, DropFailedLoad and CleanUpRun of a full run would share a token and the second DROP never run.
+  test("cleanUp of the all-days load and cleanUp of the run have different client tokens", () => {
     const { plan, loads } = planRun({}, 'execution-1');
     expect(cleanUpSubmission({ plan, load: loads[0] }).clientToken).not.toBe(cleanUpSubmission({ plan }).clientToken);
   });
