@@ -76,6 +76,7 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
     expect(await handlers.planRun({ input: { mode: 'incremental', dayBefore: '2018-11-02T03:00:00Z' }, executionId: EXECUTION_ID }, testContext)).toEqual({
       plan: { mode: 'incremental', runId, songs: false, fullRefresh: false, maxUnusable: 0, concurrency: 4 },
       loads: [{ day: '2018-11-01' }],
+      warehouse: null,
     });
     const backfill = await handlers.planRun({ input: { mode: 'backfill', from: '2018-11-29', to: '2018-12-02' }, executionId: EXECUTION_ID }, testContext);
     expect(backfill.loads).toEqual([{ day: '2018-11-29' }, { day: '2018-11-30' }, { day: '2018-12-01' }, { day: '2018-12-02' }]);
