@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseFaultPlan } from '../../offline/emulator';
 import { OFFLINE_BUCKET, offlineClientEnvironment, startOfflineEmulator } from '../../offline/runner';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags, port } from '../args';
 import { onStopSignal } from '../stop-signals';
@@ -6,7 +8,7 @@ import { workspace } from '../workspace';
 
 export const DEFAULT_EMULATOR_PORT = 5439;
 
-export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR]
+export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--faults FILE]
 
 Starts the local Redshift Data API emulator (awsJson1_1 over HTTP on 127.0.0.1) and runs until Ctrl-C.
 Point any Data API client at it with the environment variables it prints.
@@ -14,6 +16,7 @@ Point any Data API client at it with the environment variables it prints.
   --port N                  port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
   --s3-root DIR             folder standing for S3: each first-level folder is a bucket
   --data DIR                folder mounted as the bucket ${OFFLINE_BUCKET}, as sparkify run does
+  --faults FILE             JSON fault plan to arm at start (see docs/emulator.md#fault-injection)
 ${ENGINE_HELP}`;
 
 export async function emulatorCommand(args: string[]): Promise<number> {
@@ -21,6 +24,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     port: { type: 'string' },
     's3-root': { type: 'string' },
     data: { type: 'string' },
+    faults: { type: 'string' },
     ...ENGINE_OPTIONS,
   });
   if (values.help) {
@@ -28,12 +32,14 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     return 0;
   }
   const engine = engineFlags(values, workspace.warehouse);
+  const faults = values.faults ? parseFaultPlan(JSON.parse(await readFile(values.faults, 'utf8'))) : undefined;
   const emulator = await startOfflineEmulator({
     ...engine,
     s3Root: values['s3-root'] && path.resolve(values['s3-root']),
     bucketDir: values.data && path.resolve(values.data),
     port: port(values.port, DEFAULT_EMULATOR_PORT),
   });
+  if (faults) emulator.faults.add(faults);
   const exports = Object.entries(offlineClientEnvironment(emulator.endpoint)).map(([name, value]) => `export ${name}=${value}`);
   console.log(`Redshift Data API emulator listening on ${emulator.endpoint} (engine ${engine.engine}${engine.warehouseDir ? `, data in ${engine.warehouseDir}` : ''})`);
   if (!values.data && !values['s3-root']) {

@@ -1,14 +1,24 @@
 /**
  * A local Redshift Data API: start it in-process and point any Data API client at `endpoint`.
  */
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureLoadErrorTables } from '../copy';
 import { createEngine, withEngineSession, type EngineKind } from '../engines';
 import { FolderObjectStore } from '../s3/object-store';
+import { faultControlOperations, Faults, withFaults, type FaultPlan } from './faults';
 import { Metadata } from './metadata';
 import { DataApi } from './operations';
-import { createDataApiServer } from './server';
+import { KeptResults } from './results';
+import { createDataApiServer, type Operations } from './server';
 import { StatementRunner } from './statements';
+
+export { RESULT_TOO_LARGE, MAX_RESULT_BYTES } from './results';
+export { parseFaultPlan, type FaultPlan } from './faults';
+
+/** The Error of a statement that had not ended when the emulator restarted (PostgreSQL's text for it). */
+export const RESTART_ERROR = 'FATAL: terminating connection due to administrator command';
+const DEFAULT_KEPT_RESULT_BYTES = 256 * 1024 * 1024;
 
 export interface EmulatorOptions {
   /** 'pglite' (default): embedded, nothing to install; 'postgres': a server at `databaseUrl`. */
@@ -26,12 +36,24 @@ export interface EmulatorOptions {
   port?: number;
   /** The one database the warehouse serves; default 'dev', Redshift's default. */
   database?: string;
+  /** Faults armed from the start (see docs/emulator.md#fault-injection). */
+  faults?: FaultPlan;
+  /** Kept results hold at most this many bytes (default 256 MB); the oldest are evicted first. */
+  keptResultBytes?: number;
 }
 
 export interface RunningEmulator {
   /** e.g. http://127.0.0.1:4567 */
   endpoint: string;
   port: number;
+  /** Arms more faults (or clears them), as the SparkifyEmulator.InjectFaults control call does. */
+  faults: Pick<Faults, 'add' | 'clear'>;
+  /**
+   * Restarts on the same port and warehouse: the HTTP server and the engine close and start again.
+   * Statements that had not ended FAIL with RESTART_ERROR and Data API sessions end; statements,
+   * results and client tokens are remembered, committed data stays.
+   */
+  restart(): Promise<void>;
   /** Cancels what still runs, waits for it to end, closes the server and the engine. */
   stop(): Promise<void>;
 }
@@ -39,26 +61,31 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const database = options.database ?? 'dev';
   const host = options.host ?? '127.0.0.1';
+  const faults = new Faults();
+  if (options.faults) faults.add(options.faults);
   const engine = await createEngine({ kind: options.engine ?? 'pglite', databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   try {
     await withEngineSession(engine, ensureLoadErrorTables);
     const objectStore = new FolderObjectStore({ root: options.s3Root, buckets: options.buckets });
-    const api = new DataApi(new StatementRunner(engine, objectStore, database), new Metadata(engine, database), database);
-    const server = createDataApiServer(api.operations);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => resolve());
-    });
+    const keptResults = new KeptResults(options.keptResultBytes ?? DEFAULT_KEPT_RESULT_BYTES);
+    const runner = new StatementRunner(engine, objectStore, database, faults, keptResults);
+    const api = new DataApi(runner, new Metadata(engine, database), database, keptResults);
+    const operations: Operations = { ...withFaults(api.operations, faults, 'RedshiftData.'), ...faultControlOperations(faults) };
+    let server = await listen(createDataApiServer(operations), options.port ?? 0, host);
     const { port } = server.address() as AddressInfo;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return {
       endpoint: `http://${urlHost}:${port}`,
       port,
+      faults,
+      async restart() {
+        await close(server);
+        await api.interrupt(RESTART_ERROR);
+        await engine.restart();
+        server = await listen(createDataApiServer(operations), port, host);
+      },
       async stop() {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await close(server);
         await api.close();
         await engine.close();
       },
@@ -67,4 +94,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await engine.close();
     throw error;
   }
+}
+
+async function listen(server: Server, port: number, host: string): Promise<Server> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}
+
+/** Closes the server and every connection to it, idle or not, as a process that stops does. */
+function close(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

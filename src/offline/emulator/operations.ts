@@ -13,9 +13,9 @@ import {
 } from './input';
 import type { EngineSession } from '../engines';
 import type { Metadata } from './metadata';
-import { pageOf, readNextToken } from './paging';
+import { makeNextToken, pageOf, readNextToken } from './paging';
 import { DataSession } from './sessions';
-import { toColumnMetadata, toField, resultSize } from './results';
+import { toColumnMetadata, type KeptResults } from './results';
 import { isTerminal, Statement, Submission, type StatementRunner, type SubmissionContext } from './statements';
 
 const STATEMENT_ID = /^[a-z0-9]{8}(-[a-z0-9]{4}){3}-[a-z0-9]{12}(:\d{0,2})?$/;
@@ -23,8 +23,6 @@ const MAX_SQL_BYTES = 100 * 1024;
 const MAX_BATCH_STATEMENTS = 40;
 const MAX_ACTIVE_STATEMENTS = 200;
 const RESULT_RETENTION_MS = 24 * 60 * 60 * 1000;
-/** GetStatementResult pages hold at most this many records. */
-const RESULT_PAGE_ROWS = 1000;
 const LIST_STATEMENTS_DEFAULT_PAGE = 100;
 const STATUS_VALUES = ['SUBMITTED', 'PICKED', 'STARTED', 'FINISHED', 'ABORTED', 'FAILED', 'ALL'] as const;
 
@@ -55,12 +53,27 @@ export class DataApi {
     private readonly runner: StatementRunner,
     private readonly metadata: Metadata,
     private readonly databaseName: string,
+    private readonly keptResults: KeptResults,
   ) {}
 
   /** Cancels what still runs, waits for it to end, and ends every Data API session; for stopping. */
   async close(): Promise<void> {
+    await this.stopAll();
+  }
+
+  /**
+   * For a warehouse restart: what has not ended FAILs with `error`, and every Data API session ends.
+   * Statements, results and client tokens stay, as the Data API outlives a cluster reboot.
+   */
+  async interrupt(error: string): Promise<void> {
+    await this.stopAll(error);
+  }
+
+  /** Stops every statement not ended (ABORTED, or FAILED with `error`) and ends every Data API session. */
+  private async stopAll(error?: string): Promise<void> {
     const running = [...this.submissions.values()].filter((submission) => !isTerminal(submission.top.status));
-    await Promise.all(running.map((submission) => this.cancel(submission)));
+    if (error !== undefined) for (const submission of running) submission.markFailed(error);
+    await Promise.all(running.map((submission) => this.stop(submission)));
     // An idle session may hold PGlite's one connection, and a cancelled statement queued behind it only
     // settles once it gets that connection: end idle sessions first, busy ones once their statement ends.
     const idleFirst = [...this.sessions.values()].filter((session) => !session.busy);
@@ -218,36 +231,38 @@ export class DataApi {
     if (waitSeconds !== undefined) await settledWithin(submission, waitSeconds);
     const result = statement.status === 'FINISHED' ? statement.result : undefined;
     if (!result) throw validationError('Query does not have result. Please check query status with DescribeStatement.');
-    const offset = readNextToken(optionalString(input, 'NextToken'), id);
-    const { page, nextToken } = pageOf(result.rows, offset, RESULT_PAGE_ROWS, id);
+    // Evicted to keep the kept results within their cap: as after the 24 hours a result is kept.
+    if (result.evicted) throw queryNotFound(id);
+    const pageIndex = readNextToken(optionalString(input, 'NextToken'), id);
     return {
-      Records: page.map((row) => row.map((cell, index) => toField(cell, result.columns[index].typeName))),
+      Records: result.page(pageIndex),
       ColumnMetadata: result.columns.map((column) => toColumnMetadata(column)),
-      TotalNumRows: result.rows.length,
-      NextToken: nextToken,
+      TotalNumRows: result.rows,
+      NextToken: pageIndex + 1 < result.pageCount ? makeNextToken(id, pageIndex + 1) : undefined,
     };
   }
 
   private async cancelStatement(input: Json): Promise<Json> {
     const { submission } = this.find(requiredId(input));
-    return { Status: await this.cancel(submission) };
-  }
-
-  private async cancel(submission: Submission): Promise<boolean> {
     const { top } = submission;
     if (isTerminal(top.status)) {
       throw validationError(`Could not cancel a query that is already in ${top.status} state with ID: ${top.id}`);
     }
-    const waiting = top.status === 'SUBMITTED' || top.status === 'PICKED';
+    await this.stop(submission);
+    return { Status: true };
+  }
+
+  private async stop(submission: Submission): Promise<void> {
+    if (submission.aborter.signal.aborted) return; // a cancel is already under way
+    const waiting = submission.top.status === 'SUBMITTED' || submission.top.status === 'PICKED';
     submission.aborter.abort();
     if (waiting) {
       // Not on the engine yet: it ends now; the runner lets go of the session as soon as it gets one.
       submission.markAborted();
     } else {
-      // A server engine stops at once; PGlite finishes the running SQL, then the runner rolls back.
+      // The engine stops the running SQL; the runner then rolls back and ends the statement ABORTED.
       await submission.session?.cancel();
     }
-    return true;
   }
 
   private async listStatements(input: Json): Promise<Json> {
@@ -299,6 +314,7 @@ export class DataApi {
       if (submission.top.createdAt >= cutoff) break; // insertion order is creation order
       if (!isTerminal(submission.top.status)) continue;
       this.submissions.delete(id);
+      for (const unit of submission.units) if (unit.result) this.keptResults.forget(unit.result);
     }
     for (const [token, id] of this.idsByClientToken) if (!this.submissions.has(id)) this.idsByClientToken.delete(token);
   }
@@ -320,7 +336,7 @@ function hasResultSet(submission: Submission): boolean {
 
 /** A batch parent's ResultSize is the sum over its sub-statements, as its ResultRows is. */
 function unitResultSize(unit: Statement): number {
-  return unit.result ? resultSize(unit.result.rows) : 0;
+  return unit.result?.size ?? 0;
 }
 
 function describeSubStatement(unit: Statement): Json {

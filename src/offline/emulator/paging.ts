@@ -1,7 +1,7 @@
 import { validationError } from './api-error';
 
 /** NextToken: which listing it continues (a statement id or an operation) and where. */
-function makeNextToken(scope: string, offset: number): string {
+export function makeNextToken(scope: string, offset: number): string {
   return Buffer.from(JSON.stringify({ scope, offset })).toString('base64url');
 }
 

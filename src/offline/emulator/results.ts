@@ -74,8 +74,8 @@ export function toColumnMetadata(column: ColumnInfo, extra: { nullable?: boolean
   };
 }
 
-/** A rough JSON size of a result, for ResultSize. */
-export function resultSize(rows: readonly Cell[][]): number {
+/** The size of the values in some rows, as ResultSize reports it and the result-size cap counts it. */
+function valueBytes(rows: readonly Cell[][]): number {
   let bytes = 0;
   for (const row of rows) {
     for (const cell of row) {
@@ -83,4 +83,89 @@ export function resultSize(rows: readonly Cell[][]): number {
     }
   }
   return bytes;
+}
+
+/**
+ * The Data API's cap on one result. The troubleshooting page says "Database response exceeded size limit
+ * … The Data API limit is 100 MB in the result set returned by the database" in the 2023 archive
+ * (awsdocs/amazon-redshift-management-guide, data-api-troubleshooting) and 500 MB today
+ * (docs.aws.amazon.com/redshift/latest/mgmt/data-api-troubleshooting.html). The stricter figure: a result
+ * that fits here fits under either.
+ */
+export const MAX_RESULT_BYTES = 100 * 1024 * 1024;
+/** A statement whose result is over MAX_RESULT_BYTES FAILs with this Error, the heading of that page. */
+export const RESULT_TOO_LARGE = 'Database response exceeded size limit';
+/** GetStatementResult pages hold at most this many records. */
+export const RESULT_PAGE_ROWS = 1000;
+
+/** A failure the Data API reports in its own words rather than the engine's; its message is the Error. */
+export class DataApiFailure extends Error {}
+
+/**
+ * One statement's result as GetStatementResult serves it: pages of Field records kept as JSON text,
+ * about as big as the answers they make, instead of the engine's far larger row arrays.
+ */
+export class ResultPages {
+  private pages: Buffer[] = [];
+  rows = 0;
+  /** ResultSize: the bytes of the values. */
+  size = 0;
+  /** Memory the pages hold. */
+  bytes = 0;
+  /** Dropped to keep the total within the cap: it answers as an expired result does. */
+  evicted = false;
+
+  constructor(readonly columns: ColumnInfo[]) {}
+
+  /** Adds rows in pages of RESULT_PAGE_ROWS; a caller appending in several steps hands over whole pages. */
+  append(rows: readonly Cell[][]): void {
+    for (let start = 0; start < rows.length; start += RESULT_PAGE_ROWS) {
+      const pageRows = rows.slice(start, start + RESULT_PAGE_ROWS);
+      this.size += valueBytes(pageRows);
+      if (this.size > MAX_RESULT_BYTES) throw new DataApiFailure(RESULT_TOO_LARGE);
+      const records = pageRows.map((row) => row.map((cell, index) => toField(cell, this.columns[index].typeName)));
+      const page = Buffer.from(JSON.stringify(records));
+      this.pages.push(page);
+      this.bytes += page.byteLength;
+      this.rows += pageRows.length;
+    }
+  }
+
+  get pageCount(): number {
+    return this.pages.length;
+  }
+
+  page(index: number): Field[][] {
+    const page = this.pages[index];
+    return page ? (JSON.parse(page.toString()) as Field[][]) : [];
+  }
+
+  evict(): void {
+    this.pages = [];
+    this.bytes = 0;
+    this.evicted = true;
+  }
+}
+
+/** The results kept for GetStatementResult, at most `capBytes` of pages: the oldest are evicted first. */
+export class KeptResults {
+  private readonly kept = new Set<ResultPages>();
+  private bytes = 0;
+
+  constructor(private readonly capBytes: number) {}
+
+  keep(result: ResultPages): void {
+    this.kept.add(result);
+    this.bytes += result.bytes;
+    for (const oldest of this.kept) {
+      if (this.bytes <= this.capBytes) break;
+      this.forget(oldest);
+    }
+  }
+
+  forget(result: ResultPages): void {
+    if (!this.kept.delete(result)) return;
+    this.bytes -= result.bytes;
+    result.evict();
+  }
 }

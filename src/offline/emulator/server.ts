@@ -1,6 +1,7 @@
 /**
  * The Data API's wire protocol, awsJson1_1: `POST /` with `x-amz-target: RedshiftData.<Operation>` and
- * a JSON body; JSON answers; errors as `{"__type", "message"}` with the model's HTTP status.
+ * a JSON body; JSON answers; errors as `{"__type", "message"}` with the model's HTTP status. The
+ * emulator's own control calls use the same protocol with `x-amz-target: SparkifyEmulator.<Operation>`.
  * Signatures are not checked: any credentials work.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,11 +9,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ApiError } from './api-error';
 import type { Json } from './input';
 
-const TARGET_PREFIX = 'RedshiftData.';
+const TARGET_PREFIXES = ['RedshiftData.', 'SparkifyEmulator.'];
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** 40 statements of 100 KB each, plus JSON overhead. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/** Operations by their full x-amz-target, e.g. RedshiftData.ExecuteStatement. */
 export type Operations = Record<string, (input: Json) => Promise<Json>>;
 
 export function createDataApiServer(operations: Operations): Server {
@@ -24,10 +26,10 @@ export function createDataApiServer(operations: Operations): Server {
 async function handle(operations: Operations, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   try {
-    const operationName = operationOf(request);
-    const operation = Object.hasOwn(operations, operationName) ? operations[operationName] : undefined;
+    const target = targetOf(request);
+    const operation = Object.hasOwn(operations, target) ? operations[target] : undefined;
     if (!operation) {
-      throw new ApiError('UnknownOperationException', 400, `The Redshift Data API emulator does not support the operation "${operationName}".`);
+      throw new ApiError('UnknownOperationException', 400, `The Redshift Data API emulator does not support the operation "${target}".`);
     }
     const input = await readJson(request);
     send(response, requestId, 200, await operation(input));
@@ -39,16 +41,17 @@ async function handle(operations: Operations, request: IncomingMessage, response
   }
 }
 
-function operationOf(request: IncomingMessage): string {
+function targetOf(request: IncomingMessage): string {
   const target = request.headers['x-amz-target'];
-  if (request.method !== 'POST' || request.url?.split('?')[0] !== '/' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+  const isPost = request.method === 'POST' && request.url?.split('?')[0] === '/';
+  if (!isPost || typeof target !== 'string' || !TARGET_PREFIXES.some((prefix) => target.startsWith(prefix))) {
     throw new ApiError(
       'UnknownOperationException',
       400,
-      `Expected POST / with header x-amz-target: ${TARGET_PREFIX}<Operation> (got ${request.method} ${request.url}, x-amz-target ${String(target)}).`,
+      `Expected POST / with header x-amz-target: ${TARGET_PREFIXES[0]}<Operation> (got ${request.method} ${request.url}, x-amz-target ${String(target)}).`,
     );
   }
-  return target.slice(TARGET_PREFIX.length);
+  return target;
 }
 
 async function readJson(request: IncomingMessage): Promise<Json> {

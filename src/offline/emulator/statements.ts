@@ -5,10 +5,14 @@
  * clients poll.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { executeCopy, recordLoadErrors, CopyFailedError, type LoadErrorRow } from '../copy';
 import { bindNamedParameters, toRedshiftError, translate, SqlError, type FailedTransaction } from '../dialect';
-import type { Cell, ColumnInfo, Engine, EngineSession, QueryOutcome } from '../engines';
+import type { Engine, EngineSession } from '../engines';
 import type { ObjectStore } from '../s3/object-store';
+import { isSignificant, tokenize } from '../../sql/tokenizer';
+import type { Faults } from './faults';
+import { DataApiFailure, ResultPages, RESULT_PAGE_ROWS, type KeptResults } from './results';
 import type { DataSession } from './sessions';
 
 export type StatementStatus = 'SUBMITTED' | 'PICKED' | 'STARTED' | 'FINISHED' | 'FAILED' | 'ABORTED';
@@ -35,11 +39,6 @@ export interface SubmissionContext {
   executionMode: 'TRANSACTION' | 'AUTO_COMMIT';
 }
 
-export interface StatementResult {
-  columns: ColumnInfo[];
-  rows: Cell[][];
-}
-
 /** One SQL text the client submitted: a whole ExecuteStatement, or one sub-statement of a batch. */
 export class Statement {
   status: StatementStatus = 'SUBMITTED';
@@ -48,7 +47,7 @@ export class Statement {
   error?: string;
   /** Rows returned, or affected, or loaded by COPY. */
   resultRows = 0;
-  result?: StatementResult;
+  result?: ResultPages;
   /** Set when the statement runs; stays 0 on a batch's parent, which runs no SQL of its own. */
   redshiftQueryId = 0;
   private startedNs?: bigint;
@@ -117,6 +116,15 @@ export class Submission {
     return this.isBatch ? this.units.reduce((sum, unit) => sum + unit.resultRows, 0) : this.top.resultRows;
   }
 
+  /** Marks the statement that was running (or the first) FAILED with `message`, the rest ABORTED, the top one FAILED. */
+  markFailed(message: string): void {
+    const failing = this.units.find((unit) => !isTerminal(unit.status) && unit.status !== 'SUBMITTED') ?? this.units[0];
+    failing.moveTo('FAILED', message);
+    // ⚠ Redshift's status for the batch statements after a failed one is unconfirmed; they never ran.
+    for (const unit of this.units) if (unit !== failing) unit.moveTo('ABORTED');
+    this.top.moveTo('FAILED', message);
+  }
+
   /** Ends every statement not yet ended as ABORTED, the top one too. */
   markAborted(): void {
     for (const unit of this.units) unit.moveTo('ABORTED');
@@ -169,6 +177,12 @@ class EngineTransaction implements FailedTransaction {
   }
 }
 
+/** The cursor a query's rows are fetched through, a page at a time. */
+const RESULT_CURSOR = 'sparkify_result';
+const QUERY_START = new Set(['select', 'with', 'values']);
+/** DECLARE refuses SELECT INTO and data-modifying WITH; such statements run without a cursor. */
+const CURSOR_REFUSES = new Set(['into', 'insert', 'update', 'delete', 'merge']);
+
 /** Runs submissions against the engine, reading S3 objects for COPY from the object store. */
 export class StatementRunner {
   private nextQueryId = 1000;
@@ -177,6 +191,8 @@ export class StatementRunner {
     private readonly engine: Engine,
     private readonly objectStore: ObjectStore,
     private readonly databaseName: string,
+    private readonly faults: Faults,
+    private readonly keptResults: KeptResults,
   ) {}
 
   get engineKind(): Engine['kind'] {
@@ -195,7 +211,7 @@ export class StatementRunner {
     const signal = submission.aborter.signal;
     top.moveTo('PICKED');
     if (context.database !== this.databaseName) {
-      this.failRemaining(submission, `FATAL: database "${context.database}" does not exist`);
+      submission.markFailed(`FATAL: database "${context.database}" does not exist`);
       dataSession?.idle();
       return;
     }
@@ -204,7 +220,7 @@ export class StatementRunner {
       session = dataSession ? await dataSession.engineSessionFrom(this.engine) : await this.engine.openSession();
     } catch (error) {
       // The engine is unreachable (server down, …): the statement fails, the emulator carries on.
-      this.failRemaining(submission, `FATAL: ${error instanceof Error ? error.message : String(error)}`);
+      submission.markFailed(`FATAL: ${error instanceof Error ? error.message : String(error)}`);
       dataSession?.idle();
       return;
     }
@@ -239,7 +255,7 @@ export class StatementRunner {
         settle = () => submission.markAborted();
       } else {
         const message = errorText(error, transaction);
-        settle = () => this.failRemaining(submission, message);
+        settle = () => submission.markFailed(message);
       }
     } finally {
       submission.session = undefined;
@@ -249,7 +265,17 @@ export class StatementRunner {
         else await session.release();
       } finally {
         settle();
+        this.keepResults(submission);
       }
+    }
+  }
+
+  /** Results of statements that finished stay for GetStatementResult, within the total cap; others go. */
+  private keepResults(submission: Submission): void {
+    for (const unit of submission.units) {
+      if (!unit.result) continue;
+      if (unit.status === 'FINISHED') this.keptResults.keep(unit.result);
+      else unit.result = undefined;
     }
   }
 
@@ -263,6 +289,10 @@ export class StatementRunner {
   ): Promise<void> {
     const { context } = submission;
     const signal = submission.aborter.signal;
+    const fault = this.faults.forStatement(unit.queryString);
+    if (fault && 'delayMs' in fault) await sleep(fault.delayMs, undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) throw new StatementAborted();
+    if (fault && 'fail' in fault) throw new DataApiFailure(fault.fail);
     for (const statement of translate(unit.queryString)) {
       if (signal.aborted) throw new StatementAborted();
       // Redshift's TRUNCATE commits the transaction it runs in, earlier statements included, and itself.
@@ -284,20 +314,42 @@ export class StatementRunner {
         continue;
       }
       const bound = bindNamedParameters(statement.sql, context.parameters ?? []);
+      if (isPlainQuery(bound.sql)) {
+        unit.result = await this.fetchThroughCursor(session, bound.sql, bound.values, signal);
+        unit.resultRows = unit.result.rows;
+        continue;
+      }
       const outcome = await session.query(bound.sql, bound.values);
       if (commits) await transaction.commitAndBegin();
-      recordOutcome(unit, outcome);
+      if (outcome.fields.length > 0) {
+        unit.result = new ResultPages(outcome.fields);
+        unit.result.append(outcome.rows);
+        unit.resultRows = outcome.rows.length;
+      } else {
+        unit.result = undefined;
+        // Statements without a row count (DDL, SET) report 0 rows.
+        unit.resultRows = outcome.rowCount ?? 0;
+      }
     }
   }
 
-  /** Marks every statement not yet ended FAILED with `message`, the top one too. */
-  private failRemaining(submission: Submission, message: string): void {
-    const { top, units } = submission;
-    const failing = units.find((unit) => !isTerminal(unit.status) && unit.status !== 'SUBMITTED') ?? units[0];
-    failing.moveTo('FAILED', message);
-    // ⚠ Redshift's status for the batch statements after a failed one is unconfirmed; they never ran.
-    for (const unit of units) if (unit !== failing) unit.moveTo('ABORTED');
-    top.moveTo('FAILED', message);
+  /**
+   * A query's rows, read a page at a time so that no result sits whole in memory, and one over the
+   * Data API's size cap fails as soon as it gets there.
+   */
+  private async fetchThroughCursor(session: EngineSession, sql: string, values: unknown[], signal: AbortSignal): Promise<ResultPages> {
+    await session.query(`DECLARE ${RESULT_CURSOR} NO SCROLL CURSOR FOR ${sql}`, values);
+    let result: ResultPages | undefined;
+    let fetched: number;
+    do {
+      if (signal.aborted) throw new StatementAborted();
+      const page = await session.query(`FETCH FORWARD ${RESULT_PAGE_ROWS} FROM ${RESULT_CURSOR}`);
+      result ??= new ResultPages(page.fields);
+      result.append(page.rows);
+      fetched = page.rows.length;
+    } while (fetched === RESULT_PAGE_ROWS);
+    await session.query(`CLOSE ${RESULT_CURSOR}`);
+    return result;
   }
 
   /** Load errors outlive the COPY's transaction, as Redshift's system tables do: own transaction. */
@@ -314,19 +366,15 @@ export class StatementRunner {
   }
 }
 
-function recordOutcome(unit: Statement, outcome: QueryOutcome): void {
-  if (outcome.fields.length > 0) {
-    unit.result = { columns: outcome.fields, rows: outcome.rows };
-    unit.resultRows = outcome.rows.length;
-  } else {
-    unit.result = undefined;
-    // Statements without a row count (DDL, SET) report 0 rows.
-    unit.resultRows = outcome.rowCount ?? 0;
-  }
+/** A query DECLARE takes: it starts with SELECT, WITH or VALUES and neither creates a table nor writes. */
+function isPlainQuery(sql: string): boolean {
+  const words = tokenize(sql).filter(isSignificant).map((token) => (token.kind === 'word' ? token.value! : ''));
+  return QUERY_START.has(words[0]) && !words.some((word) => CURSOR_REFUSES.has(word));
 }
 
 /** A SQL failure as DescribeStatement's Error shows it. */
 function errorText(error: unknown, transaction: FailedTransaction): string {
+  if (error instanceof DataApiFailure) return error.message;
   if (error instanceof SqlError || error instanceof CopyFailedError) return `ERROR: ${error.message}`;
   const failure = error instanceof Error ? error : { message: String(error) };
   return `ERROR: ${toRedshiftError(failure, transaction)}`;

@@ -45,7 +45,10 @@ export interface EngineSession {
    * format; `data` yields chunks that each end on a line boundary. Resolves to the rows loaded.
    */
   copyFrom(copySql: string, data: AsyncIterable<string | Uint8Array>): Promise<number>;
-  /** Asks the engine to stop what runs on this session. False when the engine cannot interrupt it. */
+  /**
+   * Stops what runs on this session: its query fails with PostgreSQL's "canceling statement due to user
+   * request". False when the session has been released.
+   */
   cancel(): Promise<boolean>;
   /** Gives the connection back. A session must not be used after release. */
   release(): Promise<void>;
@@ -55,6 +58,11 @@ export interface Engine {
   readonly kind: EngineKind;
   /** Opens a session; on an engine with one connection, waits until no other session holds it. */
   openSession(): Promise<EngineSession>;
+  /**
+   * Closes every connection and reconnects to the same data, as after a warehouse restart: what was
+   * committed stays. Release every session first (on PGlite, a query still running fails).
+   */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,7 @@ export interface EngineOptions {
   kind: EngineKind;
   /** postgres only: the server to run on, e.g. postgres://user:password@127.0.0.1:5432/dev */
   databaseUrl?: string;
-  /** pglite only: where to keep the warehouse between runs; in memory when absent. */
+  /** pglite only: where to keep the warehouse between runs; a temporary directory, removed at close, when absent. */
   dataDir?: string;
 }
 

@@ -28,7 +28,7 @@ export type PgliteReply =
   | { id: number; ok: false; error: { message: string; code?: string; detail?: string; hint?: string; position?: string } };
 
 export interface PgliteWorkerData {
-  dataDir?: string;
+  dataDir: string;
 }
 
 export interface PgliteReady {

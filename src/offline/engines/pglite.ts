@@ -1,10 +1,14 @@
 /**
- * The embedded engine: PostgreSQL compiled to WASM, in memory or in a data directory, running on a
- * worker thread (see pglite-worker.ts) so the process stays responsive while a statement runs.
- * PGlite has one connection, so sessions take turns: `openSession()` waits for an exclusive lock,
- * the way statements queue on a busy cluster.
+ * The embedded engine: PostgreSQL compiled to WASM in a data directory, running on a worker thread (see
+ * pglite-worker.ts) so the process stays responsive while a statement runs. PGlite has one connection,
+ * so sessions take turns: `openSession()` waits for an exclusive lock, the way statements queue on a
+ * busy cluster. WASM cannot be interrupted, so cancelling a running statement terminates the worker
+ * and starts a new one on the same directory: PostgreSQL recovers what was committed, as after a crash.
+ * That is why PGlite always runs on disk: without a data directory it gets a temporary one, removed at
+ * close (it costs no measurable time; see docs/emulator.md).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describeFields, TypeNames } from './cells';
@@ -26,52 +30,48 @@ export class PgliteError extends Error {
   position?: string;
 }
 
+/** PostgreSQL's own errors for a cancelled query and for a connection ended by a restart. */
+const cancelled = () => Object.assign(new PgliteError('canceling statement due to user request'), { code: '57014' });
+const terminated = () => Object.assign(new PgliteError('terminating connection due to administrator command'), { code: '57P01' });
+
 export class PgliteEngine implements Engine {
   readonly kind = 'pglite';
   private readonly lock = new ExclusiveLock();
   private readonly typeNames = new TypeNames();
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-  private nextRequestId = 1;
-  private exitError?: Error;
+  /** Settles once the worker replacing a terminated one is ready; requests wait for it. */
+  private replacing: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly worker: Worker,
-    readonly backendPid: number,
-    private readonly unlockDataDir: () => Promise<void>,
-  ) {
-    worker.on('message', (reply: PgliteReply) => {
-      const waiter = this.pending.get(reply.id);
-      if (!waiter) return;
-      this.pending.delete(reply.id);
-      if (reply.ok) waiter.resolve(reply.value);
-      else waiter.reject(Object.assign(new PgliteError(reply.error.message), reply.error));
-    });
-    worker.on('exit', (code) => this.failPending(new Error(`The PGlite worker stopped (exit code ${code}).`)));
-    worker.on('error', (error) => this.failPending(error));
+    private worker: PgliteWorker,
+    /** The directory it runs on: the one given, or its temporary one. */
+    readonly dataDir: string,
+    private readonly releaseDataDir: () => Promise<void>,
+  ) {}
+
+  /** `dataDir` keeps the warehouse between runs (created if missing); without it the warehouse lasts until close. */
+  static async create(options: { dataDir?: string } = {}): Promise<PgliteEngine> {
+    let dataDir: string;
+    let releaseDataDir: () => Promise<void>;
+    if (options.dataDir) {
+      dataDir = options.dataDir;
+      await mkdir(dataDir, { recursive: true });
+      releaseDataDir = await lockDataDir(dataDir);
+    } else {
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'sparkify-pglite-'));
+      releaseDataDir = () => rm(dataDir, { recursive: true, force: true });
+    }
+    try {
+      const engine = new PgliteEngine(await PgliteWorker.start(dataDir), dataDir, releaseDataDir);
+      await engine.typeNames.load(async (sql) => engine.query(sql, []));
+      return engine;
+    } catch (error) {
+      await releaseDataDir();
+      throw error;
+    }
   }
 
-  /** `dataDir` keeps the warehouse between runs (created if missing); without it the warehouse lives in memory. */
-  static async create(options: { dataDir?: string } = {}): Promise<PgliteEngine> {
-    let unlockDataDir = async (): Promise<void> => undefined;
-    if (options.dataDir) {
-      await mkdir(options.dataDir, { recursive: true });
-      unlockDataDir = await lockDataDir(options.dataDir);
-    }
-    const worker = startWorker({ dataDir: options.dataDir });
-    const ready = await new Promise<PgliteReady>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', (message: PgliteReady | { ready: false; message: string }) => {
-        if (message.ready) resolve(message);
-        else reject(new Error(`PGlite could not start: ${message.message}`));
-      });
-    }).catch(async (error: unknown) => {
-      await worker.terminate();
-      await unlockDataDir();
-      throw error;
-    });
-    const engine = new PgliteEngine(worker, ready.pid, unlockDataDir);
-    await engine.typeNames.load(async (sql) => engine.query(sql, []));
-    return engine;
+  get backendPid(): number {
+    return this.worker.pid;
   }
 
   async openSession(): Promise<EngineSession> {
@@ -79,14 +79,30 @@ export class PgliteEngine implements Engine {
     return new PgliteSession(this, unlock);
   }
 
+  /** Work in flight fails as PostgreSQL fails it on a restart; committed data stays. */
+  async restart(): Promise<void> {
+    await this.replaceWorker(terminated());
+  }
+
   async close(): Promise<void> {
     await this.lock.acquire();
     try {
-      if (!this.exitError) await this.request({ op: 'close' });
-      await this.worker.terminate();
+      await this.replacing.catch(() => undefined);
+      await this.worker.close();
     } finally {
-      await this.unlockDataDir();
+      await this.releaseDataDir();
     }
+  }
+
+  /** @internal for PgliteSession: stops the running statement, which fails with `reason`. */
+  replaceWorker(reason: Error): Promise<void> {
+    this.replacing = this.replacing
+      .catch(() => undefined)
+      .then(async () => {
+        await this.worker.terminate(reason);
+        this.worker = await PgliteWorker.start(this.dataDir);
+      });
+    return this.replacing;
   }
 
   /** @internal for PgliteSession, which holds the lock */
@@ -114,13 +130,66 @@ export class PgliteEngine implements Engine {
     await this.request({ op: 'reset' });
   }
 
-  private request(body: RequestBody): Promise<unknown> {
+  private async request(body: RequestBody): Promise<unknown> {
+    await this.replacing;
+    return this.worker.request(body);
+  }
+}
+
+/** One worker thread running PGlite on a data directory, and the requests waiting for its replies. */
+class PgliteWorker {
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextRequestId = 1;
+  private exitError?: Error;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly pid: number,
+  ) {
+    worker.on('message', (reply: PgliteReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.value);
+      else waiter.reject(Object.assign(new PgliteError(reply.error.message), reply.error));
+    });
+    worker.on('exit', (code) => this.failPending(new Error(`The PGlite worker stopped (exit code ${code}).`)));
+    worker.on('error', (error) => this.failPending(error));
+  }
+
+  static async start(dataDir: string): Promise<PgliteWorker> {
+    const worker = startWorker({ dataDir });
+    const ready = await new Promise<PgliteReady>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (message: PgliteReady | { ready: false; message: string }) => {
+        if (message.ready) resolve(message);
+        else reject(new Error(`PGlite could not start: ${message.message}`));
+      });
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    return new PgliteWorker(worker, ready.pid);
+  }
+
+  request(body: RequestBody): Promise<unknown> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...body, id } as PgliteRequest);
     });
+  }
+
+  /** Stops the thread at once, even inside WASM; what it was running fails with `reason`. */
+  async terminate(reason: Error): Promise<void> {
+    this.failPending(reason);
+    await this.worker.terminate();
+  }
+
+  async close(): Promise<void> {
+    if (!this.exitError) await this.request({ op: 'close' });
+    await this.worker.terminate();
   }
 
   private failPending(error: Error): void {
@@ -176,9 +245,11 @@ class PgliteSession implements EngineSession {
     return rowsLoaded;
   }
 
-  /** WASM cannot be interrupted mid-statement; callers check an AbortSignal between steps instead. */
+  /** The session stays usable, on a new worker: its transaction, temp tables and settings are gone. */
   async cancel(): Promise<boolean> {
-    return false;
+    if (this.released) return false;
+    await this.engine.replaceWorker(cancelled());
+    return true;
   }
 
   async release(): Promise<void> {

@@ -27,20 +27,13 @@ export class PostgresEngine implements Engine {
   readonly kind = 'postgres';
 
   private constructor(
-    private readonly pool: pg.Pool,
+    private pool: pg.Pool,
     private readonly databaseUrl: string,
     private readonly typeNames: TypeNames,
   ) {}
 
   static async create(options: { databaseUrl: string }): Promise<PostgresEngine> {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: MAX_CONNECTIONS,
-      options: startupOptions(),
-      types: cellTypes,
-    });
-    // An idle pooled connection the server drops (restart, DROP DATABASE … FORCE) must not crash the process.
-    pool.on('error', (error) => console.error('PostgreSQL engine: an idle connection failed:', error.message));
+    const pool = createPool(options.databaseUrl);
     try {
       const typeNames = new TypeNames();
       await typeNames.load((sql) => pool.query({ text: sql, rowMode: 'array' }));
@@ -56,9 +49,22 @@ export class PostgresEngine implements Engine {
     return new PostgresSession(client, this.typeNames, this.databaseUrl);
   }
 
+  async restart(): Promise<void> {
+    const old = this.pool;
+    this.pool = createPool(this.databaseUrl);
+    await old.end();
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+function createPool(databaseUrl: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: MAX_CONNECTIONS, options: startupOptions(), types: cellTypes });
+  // An idle pooled connection the server drops (restart, DROP DATABASE … FORCE) must not crash the process.
+  pool.on('error', (error) => console.error('PostgreSQL engine: an idle connection failed:', error.message));
+  return pool;
 }
 
 class PostgresSession implements EngineSession {
