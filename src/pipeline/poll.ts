@@ -55,9 +55,10 @@ export class StatementConflictError extends Error {
 
 /**
  * Redshift's serializable-isolation violation (1023) and the connection-level failures that say nothing
- * about the SQL itself: the textbook transient errors, worth a resubmission.
+ * about the SQL itself (a lost connection, a restarting warehouse): the textbook transient errors, worth
+ * a resubmission.
  */
-const TRANSIENT_STATEMENT_ERROR = /^ERROR: 1023 |Serializable isolation violation|conflict with concurrent transaction|could not serialize access|connection (was )?(lost|terminated|reset)|server closed the connection/i;
+const TRANSIENT_STATEMENT_ERROR = /^ERROR: 1023 |Serializable isolation violation|conflict with concurrent transaction|could not serialize access|connection (was )?(lost|terminated|reset)|terminating connection|server closed the connection/i;
 
 export const isTransientStatementError = (error: string) => TRANSIENT_STATEMENT_ERROR.test(error);
 

@@ -29,12 +29,21 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'ActiveWaitingRequestsExceededException',
 ]);
 
-/** True for SDK errors that a later identical call may not get: throttling, concurrency limits, 5xx. */
+/**
+ * The endpoint could not be reached or dropped the connection: the service restarting, a network blip.
+ * Matched on the text too: the SDK rewraps an error from another realm (a VM context) as a plain Error
+ * whose message alone keeps the code.
+ */
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+const NETWORK_ERROR_TEXT = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN)\b|socket hang up/;
+
+/** True for SDK errors that a later identical call may not get: throttling, concurrency limits, 5xx, network. */
 export function isTransientSdkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const meta = (error as { $metadata?: { httpStatusCode?: number }; $fault?: string });
+  const meta = (error as { $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string });
   const status = meta.$metadata?.httpStatusCode;
-  return TRANSIENT_ERROR_NAMES.has(error.name) || meta.$fault === 'server' || (status !== undefined && status >= 500);
+  return TRANSIENT_ERROR_NAMES.has(error.name) || meta.$fault === 'server' || (status !== undefined && status >= 500)
+    || (meta.code !== undefined && NETWORK_ERROR_CODES.has(meta.code)) || NETWORK_ERROR_TEXT.test(error.message);
 }
 
 async function callDataApi<T>(operation: string, call: () => Promise<T>): Promise<T> {

@@ -137,7 +137,7 @@ export class ProgressReporter {
     const id = statementId.slice(0, 8);
     // A stage's own Lambda (function key = stage) submits; any other Lambda reporting on it polled.
     if (functionKey === stage) return `${stage} submitted statement ${id}`;
-    if (status === 'SUBMITTED' && result.attempt > 1) return `${stage} statement conflicted (1023), submitted again as ${id}, attempt ${result.attempt}`;
+    if (status === 'SUBMITTED' && result.attempt > 1) return `${stage} statement failed with a transient error (1023, lost connection), submitted again as ${id}, attempt ${result.attempt}`;
     if (status === 'FINISHED') return `${stage} statement ${id} FINISHED, ${resultRows ?? 0} rows`;
     return `${stage} statement ${id} ${status}, next poll in ${waitSeconds}s on AWS, ${this.waitMs} ms here`;
   }
