@@ -1,8 +1,10 @@
 /**
  * The `sparkify` command: run the nightly load offline, start the Data API emulator, query the local
- * warehouse, generate a dataset. Exit status 2 for bad usage, 1 for a failure, 0 otherwise.
+ * warehouse, generate a dataset, show, pause or resume a cluster. Exit status 2 for bad usage, 1 for a
+ * failure, 0 otherwise.
  */
 import { UsageError } from './args';
+import { clusterCommand } from './commands/cluster';
 import { emulatorCommand } from './commands/emulator';
 import { generateCommand } from './commands/generate';
 import { queryCommand } from './commands/query';
@@ -16,6 +18,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   emulator: emulatorCommand,
   query: queryCommand,
   generate: generateCommand,
+  cluster: clusterCommand,
 };
 
 const HELP = `Usage: sparkify <command> [flags]
@@ -25,6 +28,7 @@ Commands:
   emulator   start the local Redshift Data API emulator
   query      run one SQL statement against the local warehouse
   generate   write a deterministic dataset laid out like the S3 bucket
+  cluster    show, pause or resume a Redshift cluster, on AWS or on the emulator
 
 sparkify <command> --help shows each command's flags.`;
 

@@ -2,21 +2,25 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFaultPlan } from '../../offline/emulator';
 import { OFFLINE_BUCKET, offlineClientEnvironment, startOfflineEmulator } from '../../offline/runner';
+import { OFFLINE_TARGET } from '../../offline/runner/warehouse';
 import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags, port } from '../args';
 import { onStopSignal } from '../stop-signals';
 import { workspace } from '../workspace';
 
 export const DEFAULT_EMULATOR_PORT = 5439;
 
-export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--faults FILE]
+export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--faults FILE] [--paused]
 
 Starts the local Redshift Data API emulator (awsJson1_1 over HTTP on 127.0.0.1) and runs until Ctrl-C.
-Point any Data API client at it with the environment variables it prints.
+The same endpoint answers the Redshift control plane (DescribeClusters, PauseCluster, ResumeCluster, …)
+for the cluster ${OFFLINE_TARGET.clusterId}, and Redshift Serverless GetWorkgroup.
+Point any client at it with the environment variables it prints.
 
   --port N                  port to listen on (default ${DEFAULT_EMULATOR_PORT}; 0 picks a free one)
   --s3-root DIR             folder standing for S3: each first-level folder is a bucket
   --data DIR                folder mounted as the bucket ${OFFLINE_BUCKET}, as sparkify run does
   --faults FILE             JSON fault plan to arm at start (see docs/emulator.md#fault-injection)
+  --paused                  start the cluster paused: Data API calls fail until it is resumed
 ${ENGINE_HELP}`;
 
 export async function emulatorCommand(args: string[]): Promise<number> {
@@ -25,6 +29,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     's3-root': { type: 'string' },
     data: { type: 'string' },
     faults: { type: 'string' },
+    paused: { type: 'boolean' },
     ...ENGINE_OPTIONS,
   });
   if (values.help) {
@@ -38,6 +43,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     s3Root: values['s3-root'] && path.resolve(values['s3-root']),
     bucketDir: values.data && path.resolve(values.data),
     port: port(values.port, DEFAULT_EMULATOR_PORT),
+    startPaused: values.paused,
   });
   if (faults) emulator.faults.add(faults);
   const exports = Object.entries(offlineClientEnvironment(emulator.endpoint)).map(([name, value]) => `export ${name}=${value}`);
@@ -45,8 +51,9 @@ export async function emulatorCommand(args: string[]): Promise<number> {
   if (!values.data && !values['s3-root']) {
     console.log(`No folder stands for S3 (--data DIR or --s3-root DIR), so COPY finds no bucket: the stageEvents and stageSongs stages will fail.`);
   }
+  if (values.paused) console.log(`The cluster ${OFFLINE_TARGET.clusterId} is paused: resume it with \`sparkify cluster resume --endpoint ${emulator.endpoint}\`.`);
   console.log(`Point a Data API client at it (dummy credentials; the emulator ignores signatures):\n${exports.join('\n')}`);
-  console.log(`The AWS CLI before 1.29 (v1) or 2.13 (v2) and boto3 before 1.28 ignore AWS_ENDPOINT_URL_REDSHIFT_DATA: give them --endpoint-url ${emulator.endpoint} (endpoint_url= in boto3).`);
+  console.log(`The AWS CLI before 1.29 (v1) or 2.13 (v2) and boto3 before 1.28 ignore the AWS_ENDPOINT_URL_* variables: give them --endpoint-url ${emulator.endpoint} (endpoint_url= in boto3).`);
   console.log('Press Ctrl-C to stop.');
 
   let release!: () => void;

@@ -5,7 +5,7 @@ import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type 
 import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
-export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON]
+export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON] [--paused]
        sparkify run --endpoint URL [--json] [--input JSON]
 
 Runs the whole nightly load offline: the state machine in statemachine/etl.asl.yml with the real
@@ -16,6 +16,8 @@ Lambda handlers, against the local Redshift Data API emulator, with DIR standing
   --json                    print only the row counts, as one JSON object; if the run fails, the failing
                             state, error, cause, the rows each finished stage reported, and the load errors
   --input JSON              execution input (default {}: a full load; modes in the README, Operations)
+  --paused                  start the local cluster paused, so the run resumes it first (as on a paused
+                            cluster on AWS); not with --endpoint (start that emulator with --paused)
   --endpoint URL            run against a Data API emulator that is already running (sparkify emulator),
                             which serves its own bucket and warehouse; the run can then be watched,
                             queried and fault-injected from outside
@@ -29,6 +31,7 @@ export async function runCommand(args: string[]): Promise<number> {
     json: { type: 'boolean' },
     input: { type: 'string' },
     endpoint: { type: 'string' },
+    paused: { type: 'boolean' },
     ...ENGINE_OPTIONS,
   });
   if (values.help) {
@@ -73,18 +76,19 @@ export async function runCommand(args: string[]): Promise<number> {
   }
 }
 
-async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string }, progress: (line: string) => void) {
+async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void) {
   const engine = engineFlags(values, workspace.warehouse);
   if (values.data !== undefined && !(existsSync(values.data) && statSync(values.data).isDirectory())) {
     throw new UsageError(`--data ${values.data}: no such folder`);
   }
   const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
   progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
-  return startOfflineRunner({ ...engine, bucketDir, onProgress: progress });
+  if (values.paused) progress('The cluster starts paused: the run resumes it first');
+  return startOfflineRunner({ ...engine, bucketDir, startPaused: values.paused, onProgress: progress });
 }
 
-async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string }, progress: (line: string) => void) {
-  const local = (['data', 'engine', 'database-url', 'data-dir'] as const).filter((flag) => values[flag] !== undefined);
+async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void) {
+  const local = (['data', 'engine', 'database-url', 'data-dir', 'paused'] as const).filter((flag) => values[flag] !== undefined);
   if (local.length > 0) {
     throw new UsageError(`--endpoint runs against an emulator that serves its own bucket and warehouse; drop ${local.map((flag) => `--${flag}`).join(', ')}`);
   }

@@ -1,11 +1,14 @@
 /**
- * A local Redshift Data API: start it in-process and point any Data API client at `endpoint`.
+ * A local Redshift Data API: start it in-process and point any Data API client at `endpoint`. The same
+ * endpoint answers the Redshift control plane (awsQuery) and Redshift Serverless GetWorkgroup.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureLoadErrorTables } from '../copy';
 import { createEngine, withEngineSession, type EngineKind } from '../engines';
 import { FolderObjectStore } from '../s3/object-store';
+import { handleAwsQuery, isAwsQueryRequest } from './aws-query';
+import { ControlPlane, serverlessOperations, withClusterAvailability, type ControlPlaneOptions } from './control-plane';
 import { faultControlOperations, Faults, withFaults, type FaultPlan } from './faults';
 import { Metadata } from './metadata';
 import { DataApi } from './operations';
@@ -15,6 +18,7 @@ import { StatementRunner } from './statements';
 
 export { RESULT_TOO_LARGE, MAX_RESULT_BYTES } from './results';
 export { parseFaultPlan, type FaultPlan } from './faults';
+export { DEFAULT_TRANSITION_MS, OFFLINE_WORKGROUP, type ClusterStatus, type ControlPlaneOptions } from './control-plane';
 
 /** The Error of a statement that had not ended when the emulator restarted (PostgreSQL's text for it). */
 export const RESTART_ERROR = 'FATAL: terminating connection due to administrator command';
@@ -40,6 +44,12 @@ export interface EmulatorOptions {
   faults?: FaultPlan;
   /** Kept results hold at most this many bytes (default 256 MB); the oldest are evicted first. */
   keptResultBytes?: number;
+  /** The cluster the emulator starts with, whose database it serves (default 'sparkify-offline'). */
+  clusterId?: string;
+  /** Start that cluster paused: Data API calls on it fail until a ResumeCluster has completed. */
+  startPaused?: boolean;
+  /** Timing of the emulated control plane (see docs/emulator.md#control-plane). */
+  controlPlane?: ControlPlaneOptions;
 }
 
 export interface RunningEmulator {
@@ -54,6 +64,8 @@ export interface RunningEmulator {
    * results and client tokens are remembered, committed data stays.
    */
   restart(): Promise<void>;
+  /** The emulated control plane, e.g. to pause the cluster from a test without an SDK client. */
+  controlPlane: Pick<ControlPlane, 'describe' | 'pause' | 'resume' | 'statusOf' | 'transitionMs'>;
   /** Cancels what still runs, waits for it to end, closes the server and the engine. */
   stop(): Promise<void>;
 }
@@ -70,22 +82,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const keptResults = new KeptResults(options.keptResultBytes ?? DEFAULT_KEPT_RESULT_BYTES);
     const runner = new StatementRunner(engine, objectStore, database, faults, keptResults);
     const api = new DataApi(runner, new Metadata(engine, database), database, keptResults);
-    const operations: Operations = { ...withFaults(api.operations, faults, 'RedshiftData.'), ...faultControlOperations(faults) };
-    let server = await listen(createDataApiServer(operations), options.port ?? 0, host);
+    const clusterId = options.clusterId ?? 'sparkify-offline';
+    const controlPlane = new ControlPlane(options.controlPlane ?? {}, { clusterId, database, masterUsername: 'awsuser', paused: options.startPaused });
+    const dataApi = withClusterAvailability(withFaults(api.operations, faults, 'RedshiftData.'), controlPlane, clusterId);
+    const operations: Operations = { ...dataApi, ...faultControlOperations(faults), ...serverlessOperations('us-west-2') };
+    const awsQuery = { accepts: isAwsQueryRequest, handle: handleAwsQuery.bind(null, controlPlane) };
+    let server = await listen(createDataApiServer(operations, awsQuery), options.port ?? 0, host);
     const { port } = server.address() as AddressInfo;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return {
       endpoint: `http://${urlHost}:${port}`,
       port,
       faults,
+      controlPlane,
       async restart() {
         await close(server);
         await api.interrupt(RESTART_ERROR);
         await engine.restart();
-        server = await listen(createDataApiServer(operations), port, host);
+        server = await listen(createDataApiServer(operations, awsQuery), port, host);
       },
       async stop() {
         await close(server);
+        controlPlane.close();
         await api.close();
         await engine.close();
       },

@@ -1,7 +1,9 @@
 /**
  * The Data API's wire protocol, awsJson1_1: `POST /` with `x-amz-target: RedshiftData.<Operation>` and
  * a JSON body; JSON answers; errors as `{"__type", "message"}` with the model's HTTP status. The
- * emulator's own control calls use the same protocol with `x-amz-target: SparkifyEmulator.<Operation>`.
+ * emulator's own control calls use the same protocol with `x-amz-target: SparkifyEmulator.<Operation>`,
+ * and so does Redshift Serverless (`RedshiftServerless.<Operation>`). The Redshift control plane's awsQuery
+ * requests (form-encoded, no x-amz-target) go to `awsQuery`.
  * Signatures are not checked: any credentials work.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ApiError } from './api-error';
 import type { Json } from './input';
 
-const TARGET_PREFIXES = ['RedshiftData.', 'SparkifyEmulator.'];
+const TARGET_PREFIXES = ['RedshiftData.', 'SparkifyEmulator.', 'RedshiftServerless.'];
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** 40 statements of 100 KB each, plus JSON overhead. */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -17,9 +19,15 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 /** Operations by their full x-amz-target, e.g. RedshiftData.ExecuteStatement. */
 export type Operations = Record<string, (input: Json) => Promise<Json>>;
 
-export function createDataApiServer(operations: Operations): Server {
+/** Answers a request of another protocol on the same endpoint. */
+export interface ProtocolHandler {
+  accepts(request: IncomingMessage): boolean;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+}
+
+export function createDataApiServer(operations: Operations, awsQuery?: ProtocolHandler): Server {
   return createServer((request, response) => {
-    void handle(operations, request, response);
+    void (awsQuery?.accepts(request) ? awsQuery.handle(request, response) : handle(operations, request, response));
   });
 }
 

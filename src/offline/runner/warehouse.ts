@@ -17,10 +17,15 @@ export const OFFLINE_TARGET = { kind: 'cluster', clusterId: 'sparkify-offline', 
 export const OFFLINE_CREDENTIALS = { accessKeyId: 'offline', secretAccessKey: 'offline' };
 export const OFFLINE_REGION = 'us-west-2';
 
-/** What a Data API client (an SDK, the AWS CLI, a handler) needs in its environment to use the emulator. */
+/**
+ * What a client (an SDK, the AWS CLI, a handler) needs in its environment to use the emulator: the
+ * Data API, the Redshift control plane and Redshift Serverless all answer on its one endpoint.
+ */
 export function offlineClientEnvironment(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    AWS_ENDPOINT_URL_REDSHIFT: endpoint,
+    AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpoint,
     // The SDK for JavaScript reads AWS_REGION; the AWS CLI v1 and boto3 read only AWS_DEFAULT_REGION.
     AWS_REGION: OFFLINE_REGION,
     AWS_DEFAULT_REGION: OFFLINE_REGION,
@@ -41,6 +46,10 @@ export interface WarehouseOptions {
   /** Folder mounted as the bucket `udacity-dend`; without it COPY has nothing to read. */
   bucketDir?: string;
   port?: number;
+  /** Start the cluster paused, so the pipeline's resume path runs (see docs/emulator.md#control-plane). */
+  startPaused?: boolean;
+  /** How long the emulated cluster takes to pause, resume, be created or deleted, in ms. */
+  transitionMs?: number;
 }
 
 export interface QueryResult {
@@ -115,6 +124,9 @@ export function startOfflineEmulator(options: WarehouseOptions & { s3Root?: stri
     host: '127.0.0.1',
     port: options.port ?? 0,
     database: OFFLINE_DATABASE,
+    clusterId: OFFLINE_TARGET.clusterId,
+    startPaused: options.startPaused,
+    controlPlane: { transitionMs: options.transitionMs },
   });
 }
 
