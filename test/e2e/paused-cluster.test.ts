@@ -3,11 +3,13 @@
  * control plane through AWS_ENDPOINT_URL_REDSHIFT, so ensureWarehouse really resumes the cluster and
  * pauseWarehouse really pauses it again.
  */
+import path from 'node:path';
 import { DescribeClustersCommand, RedshiftClient } from '@aws-sdk/client-redshift';
 import { startOfflineRunner, type OfflineRunner } from '../../src/offline/runner';
-import { invokeLambda, type LambdaHandler } from '../../src/offline/runner/lambda';
+import { invokeLambda, loadHandler } from '../../src/offline/runner/lambda';
 
 const TRANSITION_MS = 300;
+const FUNCTIONS = path.resolve(__dirname, '../../functions');
 
 describe('the offline runner with the cluster paused', () => {
   let runner: OfflineRunner;
@@ -33,7 +35,7 @@ describe('the offline runner with the cluster paused', () => {
     expect(await status()).toBe('paused');
     await expect(runner.warehouse.query('SELECT 1')).rejects.toThrow('Cluster sparkify-offline is paused');
 
-    const ensure = (await import('../../functions/ensureWarehouse')).handler as unknown as LambdaHandler;
+    const ensure = await loadHandler(path.join(FUNCTIONS, 'ensureWarehouse'), 'handler');
     const first = (await invokeLambda(ensure, 'ensureWarehouse', {})) as { status: string; ready: boolean; resumedByRun: boolean };
     expect(first).toMatchObject({ status: 'resuming', ready: false, resumedByRun: true });
     expect(await status()).toBe('resuming');
@@ -43,7 +45,7 @@ describe('the offline runner with the cluster paused', () => {
     expect(second).toMatchObject({ status: 'available', ready: true, resumedByRun: true });
     expect((await runner.warehouse.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
 
-    const pause = (await import('../../functions/pauseWarehouse')).handler as unknown as LambdaHandler;
+    const pause = await loadHandler(path.join(FUNCTIONS, 'pauseWarehouse'), 'handler');
     expect(await invokeLambda(pause, 'pauseWarehouse', {})).toEqual({ status: 'pausing' });
     expect(await status()).toBe('pausing');
   });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ControlPlaneError, type Cluster, type ControlPlane } from './control-plane';
+import { readBody } from './server';
 
 const XMLNS = 'http://redshift.amazonaws.com/doc/2012-12-01/';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,7 +44,8 @@ const ACTIONS: Record<string, Action> = {
 export async function handleAwsQuery(controlPlane: ControlPlane, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   try {
-    const params = new URLSearchParams(await readBody(request));
+    const tooLarge = () => new ControlPlaneError('RequestEntityTooLarge', 413, `Request body larger than ${MAX_BODY_BYTES} bytes.`);
+    const params = new URLSearchParams(await readBody(request, MAX_BODY_BYTES, tooLarge));
     const action = params.get('Action') ?? '';
     const run = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (!run) throw new ControlPlaneError('InvalidAction', 400, `The emulator's Redshift control plane does not support the action "${action}" (it supports ${Object.keys(ACTIONS).join(', ')}).`);
@@ -98,17 +100,6 @@ function responseMetadata(requestId: string): string {
 
 export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (char) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[char]!);
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ControlPlaneError('RequestEntityTooLarge', 413, `Request body larger than ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function send(response: ServerResponse, status: number, requestId: string, body: string): void {

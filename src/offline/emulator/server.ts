@@ -62,15 +62,20 @@ function targetOf(request: IncomingMessage): string {
   return target;
 }
 
-async function readJson(request: IncomingMessage): Promise<Json> {
+/** The request body as text; `tooLarge` is thrown once it passes `maxBytes`. */
+export async function readBody(request: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new ApiError('SerializationException', 413, `Request body larger than ${MAX_BODY_BYTES} bytes.`);
+    if (size > maxBytes) throw tooLarge();
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(request: IncomingMessage): Promise<Json> {
+  const text = await readBody(request, MAX_BODY_BYTES, () => new ApiError('SerializationException', 413, `Request body larger than ${MAX_BODY_BYTES} bytes.`));
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
