@@ -141,7 +141,7 @@ describe.each(ENGINE_KINDS)('fault injection on %s', (kind) => {
   });
 
   test('a slow statement stays STARTED for the given time, then runs; cancelled, it ends at once', async () => {
-    emulator.faults.add([{ sql: '^select 42', delayMs: 1500, times: 2 }]);
+    emulator.faults.add([{ sql: '^select 42', delayMs: 1500 }, { sql: '^select 43', delayMs: 20_000 }]);
     const started = Date.now();
     const slow = await execute('select 42 as answer');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -149,12 +149,13 @@ describe.each(ENGINE_KINDS)('fault injection on %s', (kind) => {
     expect(await waitForStatement(client, slow.Id!)).toMatchObject({ Status: 'FINISHED', ResultRows: 1 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
 
-    const cancelled = await execute('select 42 as answer');
+    const cancelled = await execute('select 43 as answer');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const cancelAt = Date.now();
     await client.send(new CancelStatementCommand({ Id: cancelled.Id }));
     expect((await waitForStatement(client, cancelled.Id!)).Status).toBe('ABORTED');
-    expect(Date.now() - cancelAt).toBeLessThan(1000);
+    // Long before its 20 s delay was over (half of it, so a loaded machine cannot make this flaky).
+    expect(Date.now() - cancelAt).toBeLessThan(10_000);
   });
 
   test('a restart keeps the warehouse and the statements; what was running FAILs; later calls work', async () => {
