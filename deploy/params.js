@@ -16,7 +16,7 @@ const P = {
   resourceName: [/^[a-z0-9-]{3,64}$/, 'a name of 3–64 lowercase letters, digits and hyphens'],
   workgroupArn: [/^arn:aws[a-z-]*:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup\/[a-z0-9-]+$/, 'a workgroup ARN (arn:aws:redshift-serverless:<region>:<account>:workgroup/<id>)'],
   identifier: [/^[a-z_][a-z0-9_$]{0,126}$/, 'a lowercase database identifier'],
-  secretArn: [/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/, 'a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)'],
+  secretArn: [/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/, 'a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)'],
   roleArn: [/^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9/_+=,.@-]+$/, 'an IAM role ARN (arn:aws:iam::<account>:role/<name>)'],
   s3Url: [/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*()\/=+-]*)?$/, 'an S3 URL s3://<bucket>/<key> with plain key characters'],
   region: [/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as us-west-2'],

@@ -42,7 +42,8 @@ const PATTERNS = {
   // A workgroup name, or its ARN (the Data API takes either; serverless.yml passes the ARN for IAM scoping).
   workgroup: /^([a-z0-9-]{3,64}|arn:aws[a-z-]*:redshift-serverless:[a-z0-9-]+:\d{12}:workgroup\/[a-z0-9-]+)$/,
   identifier: /^[a-z_][a-z0-9_$]{0,126}$/,
-  secretArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+  // Redshift-managed secrets are named redshift!<cluster>-<user>.
+  secretArn: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@!-]+$/,
   roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9/_+=,.@-]+$/,
   // Bucket names, then a key of plain path characters: nothing that could close a SQL literal.
   s3Url: /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9!_.*()\/=+-]*)?$/,

@@ -29,8 +29,11 @@ export async function warehouseStatus(clients: WarehouseClients, target: Warehou
     const { Clusters } = await call('DescribeClusters', () => clients.redshift.send(new DescribeClustersCommand({ ClusterIdentifier: target.clusterId })));
     return Clusters?.[0]?.ClusterStatus ?? '(no status)';
   }
-  // The Data API takes a workgroup's name or ARN; GetWorkgroup takes the name.
-  const workgroupName = target.workgroup.split('/').pop()!;
+  // The Data API takes a workgroup's name or ARN; GetWorkgroup takes only the name (an ARN ends in its id).
+  if (target.workgroup.startsWith('arn:')) {
+    throw new Error(`REDSHIFT_WORKGROUP is the ARN ${target.workgroup}; checking the workgroup needs its name (serverless.yml passes workgroupName)`);
+  }
+  const workgroupName = target.workgroup;
   const { workgroup } = await call('GetWorkgroup', () => clients.serverless.send(new GetWorkgroupCommand({ workgroupName })));
   return workgroup?.status ?? '(no status)';
 }

@@ -9,7 +9,7 @@ describe('loadStateMachine', () => {
     const machine = await loadStateMachine(PROJECT_ROOT);
     const lambdas = [...machine.tasks].filter(([, target]) => target.kind === 'lambda');
     expect(Object.fromEntries(lambdas.map(([state, target]) => [state, target.kind === 'lambda' && target.functionKey]))).toEqual({
-      PlanRun: 'planRun',
+      PlanRun: 'planRun', EnsureWarehouse: 'ensureWarehouse',
       CreateTables: 'createTables', PollCreateTables: 'pollStatement',
       StageSongs: 'stageSongs', PollStageSongs: 'pollStatement',
       StageEvents: 'stageEvents', PollStageEvents: 'pollStatement',
@@ -18,14 +18,14 @@ describe('loadStateMachine', () => {
       PublishLoad: 'publishLoad', PollPublishLoad: 'pollStatement',
       DropFailedLoad: 'cleanUp', CleanUpRun: 'cleanUp', CleanUpFailedRun: 'cleanUp',
       CountRows: 'countRows', PollCountRows: 'pollStatement',
-      ReportResults: 'reportResults',
+      ReportResults: 'reportResults', PauseWarehouse: 'pauseWarehouse', PauseWarehouseAfterFailure: 'pauseWarehouse',
     });
     for (const [, target] of lambdas) {
       if (target.kind === 'lambda') expect(target).toMatchObject({ modulePath: path.join(PROJECT_ROOT, 'functions', target.functionKey), exportName: 'handler' });
     }
     expect(machine.tasks.get('NotifyFailure')).toEqual({ kind: 'sns-publish' });
     expect(machine.waitStates.sort()).toEqual([
-      'WaitCheckLoad', 'WaitCountRows', 'WaitCreateTables', 'WaitPublishLoad', 'WaitStageEvents', 'WaitStageSongs',
+      'WaitCheckLoad', 'WaitCountRows', 'WaitCreateTables', 'WaitForWarehouse', 'WaitPublishLoad', 'WaitStageEvents', 'WaitStageSongs',
     ]);
     // The interpreter validates ARNs: the GetAtt objects are replaced by Lambda ARNs, in the Map's states too.
     const states = machine.definition.States as Record<string, { Resource?: unknown; ItemProcessor?: { States: Record<string, { Resource?: unknown }> } }>;

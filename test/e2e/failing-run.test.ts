@@ -39,7 +39,7 @@ describe('a failing offline run', () => {
     expect(execution.message).toMatch(/^1 of 1 load\(s\) failed and were not published; the others were\. all days: StatementFailed: Stage stageEvents: statement [0-9a-f-]{36} failed: ERROR: The specified S3 prefix 'no_such_prefix' does not exist \| SQL: /);
     expect(progress).toEqual(expect.arrayContaining([
       expect.stringMatching(/PollStageEvents \[all days\]: error caught, continuing at DropFailedLoad$/),
-      expect.stringMatching(/ReportResults: error caught, continuing at NotifyFailure$/),
+      expect.stringMatching(/ReportResults: error caught, continuing at ShouldPauseAfterFailure$/),
       expect.stringMatching(/NotifyFailure: notification not sent offline \(SNS\): Sparkify ETL run failed/),
       expect.stringMatching(/execution failed with LoadsFailed: /),
     ]));

@@ -37,38 +37,50 @@ const perLoad = loadEachDay.ItemProcessor as StateMachine;
 const lambdaTasks = states.filter((s) => s.state.Type === 'Task' && typeof s.state.Resource === 'object');
 const functionOf = (state: State) => state.Resource['Fn::GetAtt'][0] as string;
 
-/** The states a successful run passes through, following Next, and FINISHED out of every Choice. */
+/**
+ * The states a successful run passes through, following Next: FINISHED (or a ready warehouse) out of
+ * every Choice that has it, else the Choice's Default (no pause after the load).
+ */
 function happyPath(machine: StateMachine): string[] {
   const visited: string[] = [];
   for (let name: string | undefined = machine.StartAt; name !== undefined;) {
     visited.push(name);
     const state: State = machine.States[name];
-    name = state.Type === 'Choice' ? state.Choices.find((rule: State) => rule.StringEquals === 'FINISHED').Next : state.Next;
+    if (state.Type !== 'Choice') {
+      name = state.Next;
+      continue;
+    }
+    const onward = state.Choices.find((rule: State) => rule.StringEquals === 'FINISHED' || (rule.Variable === '$.warehouse.ready' && rule.BooleanEquals === true));
+    name = onward ? onward.Next : state.Default;
   }
   return visited;
 }
 
 describe('statemachine/etl.asl.yml', () => {
-  test('every Lambda Task names one of the eleven serverless.yml functions with Fn::GetAtt [key, Arn]', () => {
-    // Six stages, planRun, reviewLoad, cleanUp (three places), one poll per stage, the report.
-    expect(lambdaTasks).toHaveLength(18);
+  test('every Lambda Task names one of the thirteen serverless.yml functions with Fn::GetAtt [key, Arn]', () => {
+    // Six stages, planRun, ensureWarehouse, reviewLoad, cleanUp (three places), one poll per stage, the
+    // report, pauseWarehouse (two places).
+    expect(lambdaTasks).toHaveLength(21);
     for (const { name, state } of lambdaTasks) {
       const [functionKey, attribute] = state.Resource['Fn::GetAtt'];
       expect({ name, attribute }).toEqual({ name, attribute: 'Arn' });
       expect(serverlessYml).toContain(`  ${functionKey}:\n    handler: functions/${functionKey}.handler`);
     }
     expect(new Set(lambdaTasks.map((t) => functionOf(t.state)))).toEqual(new Set([
-      ...STAGES, 'planRun', 'reviewLoad', 'cleanUp', 'pollStatement', 'reportResults',
+      ...STAGES, 'planRun', 'ensureWarehouse', 'reviewLoad', 'cleanUp', 'pollStatement', 'reportResults', 'pauseWarehouse',
     ]));
   });
 
-  test('the run plans, creates tables, stages songs, loads each day, cleans up, counts and reports, in that order', () => {
+  test('the run plans, makes sure of the warehouse, creates tables, stages songs, loads each day, cleans up, counts and reports, in that order', () => {
     expect(happyPath(definition).filter((name) => topLevel[name].Type === 'Task' || topLevel[name].Type === 'Map')).toEqual([
-      'PlanRun', 'CreateTables', 'PollCreateTables', 'StageSongs', 'PollStageSongs', 'LoadEachDay', 'CleanUpRun', 'CountRows', 'PollCountRows', 'ReportResults',
+      'PlanRun', 'EnsureWarehouse', 'CreateTables', 'PollCreateTables', 'StageSongs', 'PollStageSongs', 'LoadEachDay', 'CleanUpRun', 'CountRows',
+      'PollCountRows', 'ReportResults',
     ]);
     expect(topLevel.ReportResults).toMatchObject({
-      End: true, Parameters: { 'plan.$': '$.plan', 'loads.$': '$.outcomes', 'countStatementId.$': '$.counts.statementId' },
+      ResultPath: '$.report', Next: 'ShouldPause', Parameters: { 'plan.$': '$.plan', 'loads.$': '$.outcomes', 'countStatementId.$': '$.counts.statementId' },
     });
+    // The run's output is its report.
+    expect(topLevel.Done).toEqual({ Type: 'Pass', Comment: expect.any(String), OutputPath: '$.report', End: true });
     // PlanRun gets the input and the execution id that names the run's tables; its { plan, loads } is the state.
     expect(topLevel.Start).toMatchObject({ Type: 'Pass', Parameters: { 'input.$': '$', plan: null }, Next: 'PlanRun' });
     expect(topLevel.PlanRun.Parameters).toEqual({ 'input.$': '$.input', 'executionId.$': '$$.Execution.Id' });
@@ -141,13 +153,14 @@ describe('statemachine/etl.asl.yml', () => {
     for (const { name, state, parents } of states.filter((s) => s.state.Type === 'Task' || s.state.Type === 'Map')) {
       let expected: [string, string | null];
       if (parents.length > 0) expected = name === 'DropFailedLoad' ? ['LoadFailed', null] : ['DropFailedLoad', '$.error'];
-      else if (name === 'ReportResults') expected = ['NotifyFailure', '$.error'];
-      else if (name === 'CleanUpFailedRun') expected = ['NotifyFailure', null];
+      else if (name === 'ReportResults') expected = ['ShouldPauseAfterFailure', '$.error'];
+      else if (name === 'CleanUpFailedRun') expected = ['ShouldPauseAfterFailure', null];
+      else if (name === 'PauseWarehouse' || name === 'PauseWarehouseAfterFailure') expected = ['NotifyFailure', '$.error'];
       else if (name === 'NotifyFailure') expected = ['Failed', null];
       else expected = ['CleanUpFailedRun', '$.error'];
       expect({ name, caught: catchesTo(state, ...expected) }).toEqual({ name, caught: true });
     }
-    expect(topLevel.CleanUpFailedRun).toMatchObject({ Parameters: { 'plan.$': '$.plan' }, ResultPath: null, Next: 'NotifyFailure' });
+    expect(topLevel.CleanUpFailedRun).toMatchObject({ Parameters: { 'plan.$': '$.plan' }, ResultPath: null, Next: 'ShouldPauseAfterFailure' });
     expect(functionOf(topLevel.CleanUpFailedRun)).toBe('cleanUp');
     expect(topLevel.NotifyFailure).toMatchObject({
       Type: 'Task',
@@ -168,5 +181,30 @@ describe('statemachine/etl.asl.yml', () => {
     const text = JSON.stringify(definition);
     expect(text).not.toMatch(/JSONata|\{%/);
     expect((definition as State).QueryLanguage).toBeUndefined();
+  });
+
+  test('the warehouse is made ready before any SQL, and a cluster the run resumed is paused after it, either way', () => {
+    expect(topLevel.PlanRun.Next).toBe('EnsureWarehouse');
+    expect(topLevel.EnsureWarehouse).toMatchObject({ Parameters: { 'warehouse.$': '$.warehouse' }, ResultPath: '$.warehouse', Next: 'WarehouseReady' });
+    expect(topLevel.WarehouseReady).toEqual({
+      Type: 'Choice', Choices: [{ Variable: '$.warehouse.ready', BooleanEquals: true, Next: 'CreateTables' }], Default: 'WaitForWarehouse',
+    });
+    expect(topLevel.WaitForWarehouse).toEqual({ Type: 'Wait', SecondsPath: '$.warehouse.waitSeconds', Next: 'EnsureWarehouse' });
+
+    expect(topLevel.ShouldPause).toMatchObject({
+      Type: 'Choice', Choices: [{ Variable: '$.warehouse.pauseAfterLoad', BooleanEquals: true, Next: 'PauseWarehouse' }], Default: 'Done',
+    });
+    expect(topLevel.PauseWarehouse).toMatchObject({ Parameters: {}, ResultPath: null, Next: 'Done' });
+    // A run that failed before EnsureWarehouse answered has no warehouse to pause.
+    expect(topLevel.ShouldPauseAfterFailure).toMatchObject({
+      Type: 'Choice',
+      Choices: [{
+        And: [{ Variable: '$.warehouse.pauseAfterLoad', IsPresent: true }, { Variable: '$.warehouse.pauseAfterLoad', BooleanEquals: true }],
+        Next: 'PauseWarehouseAfterFailure',
+      }],
+      Default: 'NotifyFailure',
+    });
+    expect(topLevel.PauseWarehouseAfterFailure).toMatchObject({ Parameters: { 'runError.$': '$.error' }, ResultPath: null, Next: 'NotifyFailure' });
+    expect(functionOf(topLevel.PauseWarehouseAfterFailure)).toBe('pauseWarehouse');
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { StatementProgress } from '../../pipeline/poll';
+import type { WarehouseProgress } from '../../pipeline/warehouse-readiness';
 
 /** The package does not export its event type; take it from run()'s return type. */
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
@@ -38,6 +39,11 @@ function excerpt(text: string): string {
 export function isStatementProgress(value: unknown): value is StatementProgress {
   const v = value as Partial<StatementProgress> | null;
   return typeof v === 'object' && v !== null && typeof v.stage === 'string' && typeof v.statementId === 'string' && typeof v.status === 'string';
+}
+
+function isWarehouseProgress(value: unknown): value is WarehouseProgress {
+  const v = value as Partial<WarehouseProgress> | null;
+  return typeof v === 'object' && v !== null && typeof v.status === 'string' && typeof v.ready === 'boolean' && typeof v.resumedByRun === 'boolean';
 }
 
 export class ProgressReporter {
@@ -132,6 +138,11 @@ export class ProgressReporter {
     const note = this.taskNotes.get(state);
     if (note !== undefined) return note;
     const { functionKey, result } = this.taskResults.get(state)?.shift() ?? {};
+    if (isWarehouseProgress(result)) {
+      const { status, ready, resumedByRun, waitSeconds } = result;
+      const resumed = resumedByRun ? ', resumed by this run' : '';
+      return ready ? `warehouse ${status}${resumed}` : `warehouse ${status}${resumed}, next check in ${waitSeconds}s on AWS, ${this.waitMs} ms here`;
+    }
     if (!isStatementProgress(result)) return 'done';
     const { stage, statementId, status, resultRows, waitSeconds } = result;
     const id = statementId.slice(0, 8);
