@@ -1,6 +1,6 @@
 /**
  * The Data API emulator's memory under large results; prints figures, asserts nothing.
- * `npx tsx bench/emulator-memory.ts [--engine pglite|postgres] [--database-url URL] [--rows N] [--runs N]`
+ * `npm run bench:emulator-memory -- [--engine pglite|postgres] [--database-url URL] [--rows N] [--runs N]`
  *
  * Runs the emulator in this process (PGlite's worker thread included) and a client that only polls and
  * reads the first page, so the resident set is the emulator's. Samples RSS every 20 ms for the peaks.
