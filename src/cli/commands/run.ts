@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
+import { formatTiming } from '../../offline/runner/summary';
 import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
 import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
@@ -66,8 +67,9 @@ export async function runCommand(args: string[]): Promise<number> {
     if (values.json) {
       console.log(JSON.stringify(outcome.counts, null, 2));
     } else {
-      progress(`Run finished in ${(outcome.durationMs / 1000).toFixed(1)}s`);
-      console.log(formatSummary(await gatherSummary(runner.warehouse, outcome.counts, outcome.startedAt)));
+      const summary = await gatherSummary(runner.warehouse, outcome.counts, outcome.startedAt, outcome);
+      console.log(formatSummary(summary));
+      progress(formatTiming(outcome.durationMs, process.uptime() * 1000));
     }
     return 0;
   } finally {

@@ -5,6 +5,7 @@
  */
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { StatementProgress } from '../../pipeline/poll';
+import type { LoadReport } from '../../pipeline/report';
 import type { WarehouseProgress } from '../../pipeline/warehouse-readiness';
 
 /** The package does not export its event type; take it from run()'s return type. */
@@ -41,6 +42,12 @@ export function isStatementProgress(value: unknown): value is StatementProgress 
   return typeof v === 'object' && v !== null && typeof v.stage === 'string' && typeof v.statementId === 'string' && typeof v.status === 'string';
 }
 
+/** reviewLoad's result: a load's quality checks and the accounting of its records. */
+function isLoadReport(value: unknown): value is LoadReport {
+  const v = value as Partial<LoadReport> | null;
+  return typeof v === 'object' && v !== null && Array.isArray(v.checks) && typeof v.accounting === 'object' && v.accounting !== null;
+}
+
 function isWarehouseProgress(value: unknown): value is WarehouseProgress {
   const v = value as Partial<WarehouseProgress> | null;
   return typeof v === 'object' && v !== null && typeof v.status === 'string' && typeof v.ready === 'boolean' && typeof v.resumedByRun === 'boolean';
@@ -59,6 +66,8 @@ export class ProgressReporter {
   private readonly taskNotes = new Map<string, string>();
   /** Failures in order; a retry takes its state's failure back off. */
   private readonly failures: StateFailure[] = [];
+  /** Each load's checks as reviewLoad reported them; the execution output keeps only counts. */
+  readonly loadReports: LoadReport[] = [];
 
   constructor(
     private readonly write: (line: string) => void,
@@ -71,6 +80,7 @@ export class ProgressReporter {
     const queue = this.taskResults.get(state) ?? [];
     queue.push({ functionKey, result });
     this.taskResults.set(state, queue);
+    if (isLoadReport(result)) this.loadReports.push(result);
   }
 
   /**

@@ -11,6 +11,7 @@ import { loadStateMachine, type OfflineStateMachine } from './definition';
 import { invokeLambda, loadHandler, type LambdaHandler } from './lambda';
 import { ProgressReporter, isStatementProgress, type StateFailure } from './progress';
 import { countsFromOutput, type RunCounts } from './summary';
+import type { LoadReport } from '../../pipeline/report';
 import {
   OFFLINE_BUCKET, OFFLINE_REGION, connectToWarehouse, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
 } from './warehouse';
@@ -41,7 +42,7 @@ const OFFLINE_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMa
 type JsonValue = Parameters<StateMachine['run']>[0];
 
 export type RunOutcome =
-  | { succeeded: true; counts: RunCounts; output: unknown; startedAt: Date; durationMs: number }
+  | { succeeded: true; counts: RunCounts; output: unknown; loadReports: LoadReport[]; startedAt: Date; durationMs: number }
   | { succeeded: false; failure: StateFailure; executionError: string; rowsByStage: Record<string, number>; startedAt: Date; durationMs: number };
 
 export interface OfflineRunner {
@@ -157,7 +158,7 @@ async function runOnce(
   try {
     const output = await execution.result;
     await logged;
-    return { succeeded: true, counts: countsFromOutput(output), output, startedAt, durationMs: Date.now() - startedAt.getTime() };
+    return { succeeded: true, counts: countsFromOutput(output), output, loadReports: progress.loadReports, startedAt, durationMs: Date.now() - startedAt.getTime() };
   } catch (error) {
     await logged;
     const executionError = error instanceof Error ? (error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : error.message) : String(error);

@@ -1,10 +1,12 @@
 /**
- * The end-of-run summary: row counts (from the execution output), this run's load errors (from
+ * The end-of-run summary: row counts and loads (from the execution output), each load's quality checks
+ * (reviewLoad's reports), how many plays matched the catalogue, this run's load errors (from
  * sys_load_error_detail) and the analytics answers (sql/analytics/*.sql), all read through the Data API.
  */
 import { z } from 'zod';
 import { utcTimestampText } from '../copy/pg-text';
 import { readSql } from '../../pipeline/sql-files';
+import type { LoadReport } from '../../pipeline/report';
 import type { Value } from '../../redshift/data-api';
 import type { LocalWarehouse } from './warehouse';
 
@@ -47,10 +49,33 @@ export function countsFromOutput(output: unknown): RunCounts {
   };
 }
 
+/** One published load as the execution output lists it (PublishedLoad). */
+export interface LoadSummary {
+  day: string | null;
+  stagedEvents: number;
+  songplays: number;
+  unusable: Record<string, number>;
+}
+
+const loadsSchema = z.object({
+  loads: z.array(z.object({ day: z.string().nullable(), stagedEvents: count, songplays: count, unusable: z.record(z.string(), count) })),
+});
+
+/** The loads of the execution output; none when it has no such list (an older definition). */
+export function loadsFromOutput(output: unknown): LoadSummary[] {
+  const parsed = loadsSchema.safeParse(output);
+  return parsed.success ? parsed.data.loads : [];
+}
+
 export interface RunSummary {
   counts: RunCounts;
   loadErrors: LoadErrors;
   analytics: { title: string; rows: Record<string, Value>[] }[];
+  loads: LoadSummary[];
+  /** Each load's checks, in the order reviewLoad reported them; empty when the run did not say. */
+  loadReports: LoadReport[];
+  /** Users who played at both levels, whom "Free vs paid" counts twice. */
+  levelChanges: { usersWithBothLevels: number; usersWhoPlayed: number };
 }
 
 export const ANALYTICS = [
@@ -83,11 +108,15 @@ export async function loadErrorsSince(warehouse: LocalWarehouse, since: Date): P
   return { total: Number(total.rows[0]?.load_errors ?? 0), first: first.rows };
 }
 
-export async function gatherSummary(warehouse: LocalWarehouse, counts: RunCounts, since: Date): Promise<RunSummary> {
+export async function gatherSummary(
+  warehouse: LocalWarehouse, counts: RunCounts, since: Date, run: { output?: unknown; loadReports?: LoadReport[] } = {},
+): Promise<RunSummary> {
   const loadErrors = await loadErrorsSince(warehouse, since);
   const analytics = [];
   for (const { title, file } of ANALYTICS) analytics.push({ title, rows: (await warehouse.query(readSql(file))).rows });
-  return { counts, loadErrors, analytics };
+  const [changed] = (await warehouse.query(readSql('analytics/users_changing_level.sql'))).rows;
+  const levelChanges = { usersWithBothLevels: Number(changed?.users_with_both_levels ?? 0), usersWhoPlayed: Number(changed?.users_who_played ?? 0) };
+  return { counts, loadErrors, analytics, loads: loadsFromOutput(run.output), loadReports: run.loadReports ?? [], levelChanges };
 }
 
 /** Rows as an aligned text table; numbers right-aligned. */
@@ -106,18 +135,72 @@ export function formatTable(rows: Record<string, Value>[]): string {
   return lines.map((line) => line.trimEnd()).join('\n');
 }
 
+/** Below this share of matched plays, the summary says that song answers cover few plays. */
+const LOW_MATCH_RATE = 0.5;
+
+const thousands = (n: number) => n.toLocaleString('en-US');
+const sumOf = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+
+export function formatMatchRate(matched: number, songplays: number): string {
+  if (songplays === 0) return 'Matched plays: no songplays to match';
+  const rate = (100 * matched) / songplays;
+  // Two decimals when one would round a real match down to 0.0%.
+  const percent = rate > 0 && rate < 0.1 ? rate.toFixed(2) : rate.toFixed(1);
+  const line = `Matched plays: ${thousands(matched)} of ${thousands(songplays)} songplays (${percent}%) matched a song and artist in the catalogue`;
+  if (matched / songplays >= LOW_MATCH_RATE) return line;
+  return `${line}.\n${thousands(songplays - matched)} plays name a song the catalogue does not hold: they count everywhere but in "Top songs", which shows only matched plays.`;
+}
+
+/** Per check, how many loads ran it and their failing rows: all zero on a published run. */
+export function formatChecks(reports: LoadReport[]): string {
+  if (reports.length === 0) return 'Quality checks: not reported by this run';
+  const byCheck = new Map<string, { loads: number; failures: number }>();
+  for (const { checks } of reports) {
+    for (const { check, failures } of checks) {
+      const row = byCheck.get(check) ?? { loads: 0, failures: 0 };
+      byCheck.set(check, { loads: row.loads + 1, failures: row.failures + failures });
+    }
+  }
+  const rows = [...byCheck].map(([check, { loads, failures }]) => ({ check, loads, failures, result: failures === 0 ? 'passed' : 'FAILED' }));
+  const passed = rows.filter((row) => row.failures === 0).length;
+  return `Quality checks: ${passed} of ${rows.length} passed, over ${reports.length} load(s)\n${formatTable(rows)}`;
+}
+
+function formatLoads(loads: LoadSummary[]): string {
+  const rows = loads.map((load) => ({ day: load.day ?? 'all days', staged_events: load.stagedEvents, songplays: load.songplays, unusable: sumOf(load.unusable) }));
+  return `Loads: ${loads.length}\n${formatTable(rows)}`;
+}
+
+function formatLevelChanges({ usersWithBothLevels, usersWhoPlayed }: RunSummary['levelChanges']): string {
+  if (usersWithBothLevels === 0) return `Level changes: none; each of the ${thousands(usersWhoPlayed)} users who played did so at one level`;
+  return `Level changes: ${thousands(usersWithBothLevels)} of the ${thousands(usersWhoPlayed)} users who played did so at both levels (they moved between free and paid), ` +
+    `so the users above add up to ${thousands(usersWhoPlayed + usersWithBothLevels)}, counting each of them under both`;
+}
+
 export function formatSummary(summary: RunSummary): string {
   const { unusable_records, unusable_by_reason, ...tables } = summary.counts;
   const counts = Object.entries(tables).map(([table, rows]) => ({ table, rows }));
+  const analytics = summary.analytics.map(({ title, rows }) => {
+    const section = `${title}\n${formatTable(rows)}`;
+    return title === 'Free vs paid' ? `${section}\n${formatLevelChanges(summary.levelChanges)}` : section;
+  });
   const sections = [
     `Row counts\n${formatTable(counts)}`,
+    formatMatchRate(summary.counts.songplays_matched, summary.counts.songplays),
+    ...(summary.loads.length > 0 ? [formatLoads(summary.loads)] : []),
+    formatChecks(summary.loadReports),
     formatLoadErrors(summary.loadErrors),
     unusable_records === 0
       ? 'Unusable records: none'
       : `Unusable records: ${unusable_records} (not published)\n${formatTable(Object.entries(unusable_by_reason).map(([reason, records]) => ({ reason, records })))}`,
-    ...summary.analytics.map(({ title, rows }) => `${title}\n${formatTable(rows)}`),
+    ...analytics,
   ];
   return sections.join('\n\n');
+}
+
+/** The run's own time and the command's, from process start: start-up and the summary's queries count too. */
+export function formatTiming(runMs: number, commandMs: number): string {
+  return `Run finished in ${(runMs / 1000).toFixed(1)}s; the command took ${(commandMs / 1000).toFixed(1)}s in all (start-up, warehouse, run and summary)`;
 }
 
 export function formatLoadErrors(loadErrors: LoadErrors): string {
