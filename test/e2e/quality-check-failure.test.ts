@@ -57,7 +57,7 @@ describe('a run whose load fails the quality checks', () => {
     expect(outcome.executionError).toContain('1 of 1 load(s) failed and were not published; the others were. all days: QualityCheckFailed: Quality checks failed for all days: songplays_level_free_or_paid (1 failing row)');
     expect(progress).toEqual(expect.arrayContaining([
       expect.stringMatching(/ReviewLoad \[all days\]: error caught, continuing at DropFailedLoad$/),
-      expect.stringMatching(/ReportResults: error caught, continuing at NotifyFailure$/),
+      expect.stringMatching(/ReportResults: error caught, continuing at ShouldPauseAfterFailure$/),
       expect.stringMatching(/NotifyFailure: notification not sent offline \(SNS\): Sparkify ETL run failed/),
       expect.stringMatching(/execution failed with LoadsFailed: 1 of 1 load\(s\) failed/),
     ]));
