@@ -1,13 +1,14 @@
 /**
  * The `sparkify` command: run the nightly load offline, start the Data API emulator, query the local
- * warehouse, generate a dataset, show, pause or resume a cluster. Exit status 2 for bad usage, 1 for a
- * failure, 0 otherwise.
+ * warehouse, write the analysts' report, generate a dataset, show, pause or resume a cluster. Exit status
+ * 2 for bad usage, 1 for a failure, 0 otherwise.
  */
 import { UsageError } from './args';
 import { clusterCommand } from './commands/cluster';
 import { emulatorCommand } from './commands/emulator';
 import { generateCommand } from './commands/generate';
 import { queryCommand } from './commands/query';
+import { reportCommand } from './commands/report';
 import { runCommand } from './commands/run';
 
 // Offline, the SDK's notice about Node 20 support in 2027 is only noise between progress lines.
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   run: runCommand,
   emulator: emulatorCommand,
   query: queryCommand,
+  report: reportCommand,
   generate: generateCommand,
   cluster: clusterCommand,
 };
@@ -27,6 +29,7 @@ Commands:
   run        run the whole ETL offline and print a summary (what npm start runs)
   emulator   start the local Redshift Data API emulator
   query      run one SQL statement against the local warehouse
+  report     write the analysts' report: one self-contained HTML file of charts
   generate   write a deterministic dataset laid out like the S3 bucket
   cluster    show, pause or resume a Redshift cluster, on AWS or on the emulator
 
