@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { connectToWarehouse, formatTable, startLocalWarehouse, type QueryResult } from '../../offline/runner';
 import { splitStatements } from '../../pipeline/sql-files';
 import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
+import { endpointUrl } from '../endpoint';
 import { workspace } from '../workspace';
 
 export const QUERY_HELP = `Usage: sparkify query "SQL" [--json] [--endpoint URL | --engine pglite|postgres --database-url URL --data-dir DIR]
@@ -45,14 +46,6 @@ function asText(result: QueryResult): string {
 
 function asJson(result: QueryResult) {
   return result.hasResultSet ? { rows: result.rows } : { rowsAffected: result.resultRows };
-}
-
-function endpointUrl(endpoint: string, values: EngineFlagValues): string {
-  if (values.engine || values['database-url'] || values['data-dir']) {
-    throw new UsageError('--endpoint uses a running emulator; --engine, --database-url and --data-dir are for starting one');
-  }
-  if (!/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL like http://127.0.0.1:5439, got ${JSON.stringify(endpoint)}`);
-  return endpoint;
 }
 
 async function startKeptWarehouse(values: EngineFlagValues) {

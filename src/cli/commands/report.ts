@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { connectToWarehouse, startLocalWarehouse } from '../../offline/runner';
 import { gatherReportData, renderReport } from '../../report';
-import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
+import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags } from '../args';
+import { endpointUrl } from '../endpoint';
 import { workspace } from '../workspace';
 
 export const REPORT_HELP = `Usage: sparkify report [--out FILE] [--endpoint URL | --engine pglite|postgres --database-url URL --data-dir DIR]
@@ -24,7 +25,7 @@ export async function reportCommand(args: string[]): Promise<number> {
     return 0;
   }
   const out = path.resolve(values.out ?? 'sparkify-report.html');
-  const target = values.endpoint ? { endpoint: checkedEndpoint(values.endpoint, values) } : engineFlags(values, workspace.warehouse);
+  const target = values.endpoint ? { endpoint: endpointUrl(values.endpoint, values) } : engineFlags(values, workspace.warehouse);
   if ('warehouseDir' in target && target.warehouseDir && !existsSync(target.warehouseDir)) {
     console.error(`No local warehouse at ${target.warehouseDir}: run \`sparkify run\` first, or pass --data-dir`);
     return 1;
@@ -47,11 +48,3 @@ function shortPath(dir: string): string {
   return relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
 }
 
-// TODO(query.ts): the same checks as its endpointUrl(); one shared helper would serve both commands.
-function checkedEndpoint(endpoint: string, values: EngineFlagValues): string {
-  if (values.engine || values['database-url'] || values['data-dir']) {
-    throw new UsageError('--endpoint uses a running emulator; --engine, --database-url and --data-dir are for starting one');
-  }
-  if (!/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http(s) URL like http://127.0.0.1:5439, got ${JSON.stringify(endpoint)}`);
-  return endpoint;
-}
