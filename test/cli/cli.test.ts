@@ -29,6 +29,17 @@ function expectOnlyHandlerLogs(run: Finished): void {
   for (const line of lines) expect(JSON.parse(line)).toMatchObject({ service: 'sparkify-etl', level: expect.any(String) });
 }
 
+/** Plain progress shows a state's status when it changes, never the same line twice in a row. */
+function expectEachStatusOnce(stderr: string): void {
+  const last = new Map<string, string>();
+  for (const line of stderr.split('\n')) {
+    const match = /^\[ *[\d.]+s\] ([^:]+): (.*)$/.exec(line);
+    if (!match) continue;
+    expect(`${match[1]}: ${match[2]}`).not.toBe(`${match[1]}: ${last.get(match[1])}`);
+    last.set(match[1], match[2]);
+  }
+}
+
 describe('sparkify CLI', () => {
   let cwd: string;
   let bucket: string;
@@ -99,7 +110,12 @@ describe('sparkify CLI', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toContain('Generating the default dataset');
       expect(run.stderr).toMatch(/PollStageEvents \[all days\]: stageEvents statement [0-9a-f]{8} FINISHED, \d+ rows/);
+      expectEachStatusOnce(run.stderr);
+      expect(run.stderr).toMatch(/^Run finished in \d+\.\ds; the command took \d+\.\ds in all/m);
       expect(run.stdout).toMatch(/^Row counts\n/);
+      expect(run.stdout).toMatch(/^Matched plays: [\d,]+ of [\d,]+ songplays \(\d+\.\d+%\)/m);
+      expect(run.stdout).toMatch(/^Quality checks: (\d+) of \1 passed, over 1 load\(s\)$/m);
+      expect(run.stdout).toMatch(/^Level changes: /m);
       expect(run.stdout).toContain('Top songs');
       expect(run.stdout).toContain('Plays by hour (UTC)');
       expect(run.stdout).toContain('Free vs paid');
@@ -110,6 +126,16 @@ describe('sparkify CLI', () => {
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
+  }, SLOW);
+
+  test('run --progress live draws one line per stage in place, instead of the plain lines', async () => {
+    const run = await sparkify(cwd, ['run', '--data', bucket, '--progress', 'live', '--data-dir', path.join(cwd, 'live-warehouse')]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('\u001b[2K'); // log-update erasing the previous frame
+    expect(run.stderr).toMatch(/✔ StageEvents \[all days\] +done +\d+\.\ds {2}[\d,]+ rows/);
+    expect(run.stderr).toMatch(/✔ ReviewLoad \[all days\] +done +\d+\.\ds {2}(\d+) of \1 checks passed/);
+    expect(run.stderr).not.toMatch(/^\[ *[\d.]+s\] /m);
+    expect(run.stdout).toMatch(/^Row counts\n/);
   }, SLOW);
 
   test('a failing run exits 1 naming the failing state, its error and the stage', async () => {
@@ -155,6 +181,7 @@ describe('sparkify CLI', () => {
     [['run', '--bogus'], "Unknown option '--bogus'"],
     [['run', '--engine', 'oracle'], '--engine must be pglite or postgres, got "oracle"'],
     [['run', '--input', '{not json'], '--input is not JSON'],
+    [['run', '--progress', 'fancy'], '--progress must be auto, live or plain, got "fancy"'],
     [['run', '--input', 'null'], '--input must be a JSON object'],
     [['run', '--input', '["2018-11-01"]'], '--input must be a JSON object'],
     [['query'], 'sparkify query takes the SQL as one quoted argument'],

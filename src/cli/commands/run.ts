@@ -2,11 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
 import { formatTiming } from '../../offline/runner/summary';
+import { LiveProgress, type LogUpdate, type StageUpdate } from '../../offline/runner/progress';
 import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
 import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
-export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON] [--paused]
+export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--progress auto|live|plain] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON] [--paused]
        sparkify run --endpoint URL [--json] [--input JSON]
 
 Runs the whole nightly load offline: the state machine in statemachine/etl.asl.yml with the real
@@ -16,6 +17,8 @@ Lambda handlers, against the local Redshift Data API emulator, with DIR standing
                             default: a generated dataset in .sparkify/data, written on first use
   --json                    print only the row counts, as one JSON object; if the run fails, the failing
                             state, error, cause, the rows each finished stage reported, and the load errors
+  --progress MODE           live: one line per stage, redrawn in place; plain: a line per change, for
+                            logs; auto (default): live when stderr is a terminal, else plain
   --input JSON              execution input (default {}: a full load; modes in the README, Operations)
   --paused                  start the local cluster paused, so the run resumes it first (as on a paused
                             cluster on AWS); not with --endpoint (start that emulator with --paused)
@@ -33,6 +36,7 @@ export async function runCommand(args: string[]): Promise<number> {
     input: { type: 'string' },
     endpoint: { type: 'string' },
     paused: { type: 'boolean' },
+    progress: { type: 'string' },
     ...ENGINE_OPTIONS,
   });
   if (values.help) {
@@ -40,20 +44,34 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const input = parseInput(values.input);
-  const progress = values.json ? () => undefined : (line: string) => console.error(line);
-  const runner = values.endpoint !== undefined
-    ? await runnerOnEndpoint(values.endpoint, values, progress)
-    : await runnerOnLocalWarehouse(values, progress);
+  const display = values.json ? undefined : await liveDisplay(values.progress);
+  /** The command's own messages; on a live display they stay above it. */
+  const progress = values.json ? () => undefined : display ? (line: string) => display.log(line) : (line: string) => console.error(line);
+  // The live display replaces the runner's plain lines, which stay for logs and pipes.
+  const reporting: Reporting = display
+    ? { onStageUpdate: (update) => display.update(update) }
+    : { onProgress: progress };
+  let runner;
+  try {
+    runner = values.endpoint !== undefined
+      ? await runnerOnEndpoint(values.endpoint, values, progress, reporting)
+      : await runnerOnLocalWarehouse(values, progress, reporting);
+  } catch (error) {
+    display?.stop();
+    throw error;
+  }
   // Ctrl-C (or SIGTERM) stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.
   const interrupt = new AbortController();
   let stoppedBy: StopSignal | undefined;
   const release = onStopSignal((signal) => {
     stoppedBy = signal;
+    display?.stop();
     console.error('Interrupted: stopping the run and the warehouse…');
     interrupt.abort();
   }, () => console.error('Still stopping: waiting for the warehouse to close…'));
   try {
     const outcome = await runner.run(input, interrupt.signal);
+    display?.stop();
     if (stoppedBy) return STOPPED_EXIT_CODE[stoppedBy];
     if (!outcome.succeeded) {
       const { state, error, cause } = outcome.failure;
@@ -73,12 +91,26 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    display?.stop();
     await runner.stop();
     release();
   }
 }
 
-async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void) {
+type Reporting = { onProgress?: (line: string) => void; onStageUpdate?: (update: StageUpdate) => void };
+
+/** The live display when asked for, or by default when stderr is a terminal; undefined for plain lines. */
+async function liveDisplay(mode: string | undefined): Promise<LiveProgress | undefined> {
+  if (mode !== undefined && !['auto', 'live', 'plain'].includes(mode)) throw new UsageError(`--progress must be auto, live or plain, got ${JSON.stringify(mode)}`);
+  // A terminal that reports no size (some pseudo-terminals) would get an empty display.
+  const live = mode === 'live' || ((mode ?? 'auto') === 'auto' && process.stderr.isTTY === true && process.stderr.columns > 0);
+  if (!live) return undefined;
+  // log-update is ESM only: loaded when the display is wanted.
+  const { createLogUpdate } = await import('log-update');
+  return new LiveProgress(process.stderr, createLogUpdate(process.stderr) as LogUpdate);
+}
+
+async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void, reporting: Reporting) {
   const engine = engineFlags(values, workspace.warehouse);
   if (values.data !== undefined && !(existsSync(values.data) && statSync(values.data).isDirectory())) {
     throw new UsageError(`--data ${values.data}: no such folder`);
@@ -86,17 +118,17 @@ async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string
   const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
   progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
   if (values.paused) progress('The cluster starts paused: the run resumes it first');
-  return startOfflineRunner({ ...engine, bucketDir, startPaused: values.paused, onProgress: progress });
+  return startOfflineRunner({ ...engine, bucketDir, startPaused: values.paused, ...reporting });
 }
 
-async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void) {
+async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void, reporting: Reporting) {
   const local = (['data', 'engine', 'database-url', 'data-dir', 'paused'] as const).filter((flag) => values[flag] !== undefined);
   if (local.length > 0) {
     throw new UsageError(`--endpoint runs against an emulator that serves its own bucket and warehouse; drop ${local.map((flag) => `--${flag}`).join(', ')}`);
   }
   if (!/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http URL such as http://127.0.0.1:5439, got ${JSON.stringify(endpoint)}`);
   progress(`Running against the emulator at ${endpoint}`);
-  return startOfflineRunner({ endpoint, onProgress: progress });
+  return startOfflineRunner({ endpoint, ...reporting });
 }
 
 /** The execution input: a JSON object, as the state machine's first state expects ({} = a full load). */

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, StateMachine, type RunOptions } from 'aws-local-stepfunctions';
 import { loadStateMachine, type OfflineStateMachine } from './definition';
 import { invokeLambda, loadHandler, type LambdaHandler } from './lambda';
-import { ProgressReporter, isStatementProgress, type StateFailure } from './progress';
+import { ProgressReporter, isStatementProgress, type StageUpdate, type StateFailure } from './progress';
 import { countsFromOutput, type RunCounts } from './summary';
 import type { LoadReport } from '../../pipeline/report';
 import {
@@ -29,6 +29,8 @@ export interface OfflineRunnerOptions extends WarehouseOptions {
   handlerEnv?: Record<string, string>;
   /** Receives each progress line; nothing is printed without it. */
   onProgress?: (line: string) => void;
+  /** Receives each stage's state as it changes, for a live display. */
+  onStageUpdate?: (update: StageUpdate) => void;
   /**
    * A Data API emulator that is already running (`sparkify emulator`), to run against instead of starting
    * one: it serves its own warehouse and bucket, and can be watched, queried and fault-injected meanwhile.
@@ -119,7 +121,7 @@ async function runOnce(
 ): Promise<RunOutcome> {
   const startedAt = new Date();
   const waitMs = options.waitMs ?? 150;
-  const progress = new ProgressReporter(options.onProgress ?? (() => undefined), waitMs);
+  const progress = new ProgressReporter(options.onProgress ?? (() => undefined), waitMs, options.onStageUpdate);
   /** The rows each stage's finished statements reported (for COPY: loaded), as far as the run got. */
   const rowsByStage: Record<string, number> = {};
   const overrides: NonNullable<RunOptions['overrides']> = {
