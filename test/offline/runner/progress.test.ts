@@ -53,7 +53,7 @@ describe('ProgressReporter', () => {
 /** A log-update stand-in that keeps each frame. */
 function fakeLogUpdate() {
   const calls: string[] = [];
-  const render = ((text: string) => calls.push(text)) as LogUpdate;
+  const render = Object.assign((text: string) => void calls.push(text), { clear: () => undefined, done: () => undefined }) as LogUpdate;
   render.clear = () => calls.push('<clear>');
   render.done = () => calls.push('<done>');
   return { render, calls };
