@@ -1,9 +1,10 @@
 /** The `sparkify` command as a user runs it: bin/sparkify spawned as a process, in a scratch working directory. */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ExecuteStatementCommand, DescribeStatementCommand, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import pg from 'pg';
 import type { GeneratedDataset } from '../../src/datagen';
 import { CommandProcess, SparkifyProcess, sparkify, type Finished } from '../support/cli';
 import { writeTestDataset } from '../support/dataset';
@@ -182,6 +183,8 @@ describe('sparkify CLI', () => {
     [['run', '--engine', 'oracle'], '--engine must be pglite or postgres, got "oracle"'],
     [['run', '--input', '{not json'], '--input is not JSON'],
     [['run', '--progress', 'fancy'], '--progress must be auto, live or plain, got "fancy"'],
+    [['run', '--engine', 'embedded', '--database-url', 'postgres://x@127.0.0.1/dev'], '--database-url applies to --engine postgres only'],
+    [['query', '--engine', 'embedded', 'SELECT 1'], '--engine embedded is for sparkify run and sparkify emulator'],
     [['run', '--input', 'null'], '--input must be a JSON object'],
     [['run', '--input', '["2018-11-01"]'], '--input must be a JSON object'],
     [['query'], 'sparkify query takes the SQL as one quoted argument'],
@@ -245,6 +248,42 @@ describe('sparkify CLI', () => {
     }
     expect((await emulator.finished).code).toBe(0);
     expect(emulator.stdout).toContain('Stopped.');
+  }, SLOW);
+
+  test('--engine embedded: run loads a PostgreSQL server of its own, which psql-style clients open while the emulator serves it', async () => {
+    const scratch = await mkdtemp(path.join(os.tmpdir(), 'sparkify-cli-embedded-'));
+    // Run as root, PostgreSQL runs as the 'postgres' OS user, which must be able to enter the folder.
+    await chmod(scratch, 0o755);
+    try {
+      const run = await sparkify(scratch, ['run', '--engine', 'embedded', '--data', bucket, '--progress', 'plain']);
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/Starting the local warehouse \(embedded PostgreSQL, postgres:\/\/sparkify:\*\*\*@127\.0\.0\.1:\d+\/dev\)/);
+      const url = /psql or DBeaver opens (postgres:\/\/sparkify:\S+@127\.0\.0\.1:\d+\/dev)$/m.exec(run.stderr)?.[1];
+      expect(url).toBeDefined();
+      const credentials = path.join(scratch, '.sparkify/postgres/credentials.json');
+      expect((await stat(credentials)).mode & 0o777).toBe(0o600);
+
+      // detached: its own process group, so the server gets the Ctrl-C too, as in a terminal.
+      const emulator = new SparkifyProcess(scratch, ['emulator', '--engine', 'embedded', '--port', '0'], { detached: true });
+      try {
+        await emulator.printed('Press Ctrl-C');
+        expect(emulator.stdout).toContain(`PostgreSQL clients (psql, DBeaver) open the warehouse at ${url}`);
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const { rows } = await client.query('SELECT COUNT(*)::int AS n FROM songplays');
+          expect(rows).toEqual([{ n: dataset.expected.songplays }]);
+        } finally {
+          await client.end();
+        }
+      } finally {
+        process.kill(-emulator.pid, 'SIGINT');
+      }
+      expect((await emulator.finished).code).toBe(0);
+      expect(emulator.stdout).toContain('Stopped.');
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   }, SLOW);
 
   test('a second stop signal while the emulator closes its warehouse does not kill it half-way', async () => {

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { parseFaultPlan } from '../../offline/emulator';
 import { OFFLINE_BUCKET, offlineClientEnvironment, startOfflineEmulator } from '../../offline/runner';
 import { OFFLINE_TARGET } from '../../offline/runner/warehouse';
-import { ENGINE_HELP, ENGINE_OPTIONS, engineFlags, parseFlags, port } from '../args';
+import { EMBEDDED_ENGINE_HELP, ENGINE_HELP, ENGINE_OPTIONS, chooseEngine, parseFlags, port } from '../args';
 import { onStopSignal } from '../stop-signals';
 import { workspace } from '../workspace';
 
 export const DEFAULT_EMULATOR_PORT = 5439;
 
-export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--faults FILE] [--paused]
+export const EMULATOR_HELP = `Usage: sparkify emulator [--port N] [--s3-root DIR] [--data DIR] [--engine pglite|postgres|embedded] [--database-url URL] [--data-dir DIR] [--faults FILE] [--paused]
 
 Starts the local Redshift Data API emulator (awsJson1_1 over HTTP on 127.0.0.1) and runs until Ctrl-C.
 The same endpoint answers the Redshift control plane (DescribeClusters, PauseCluster, ResumeCluster, …)
@@ -21,7 +21,8 @@ Point any client at it with the environment variables it prints.
   --data DIR                folder mounted as the bucket ${OFFLINE_BUCKET}, as sparkify run does
   --faults FILE             JSON fault plan to arm at start (see docs/emulator.md#fault-injection)
   --paused                  start the cluster paused: Data API calls fail until it is resumed
-${ENGINE_HELP}`;
+${ENGINE_HELP}
+${EMBEDDED_ENGINE_HELP}`;
 
 export async function emulatorCommand(args: string[]): Promise<number> {
   const { values } = parseFlags('emulator', args, {
@@ -36,18 +37,28 @@ export async function emulatorCommand(args: string[]): Promise<number> {
     console.log(EMULATOR_HELP);
     return 0;
   }
-  const engine = engineFlags(values, workspace.warehouse);
+  const listenPort = port(values.port, DEFAULT_EMULATOR_PORT);
   const faults = values.faults ? parseFaultPlan(JSON.parse(await readFile(values.faults, 'utf8'))) : undefined;
-  const emulator = await startOfflineEmulator({
-    ...engine,
-    s3Root: values['s3-root'] && path.resolve(values['s3-root']),
-    bucketDir: values.data && path.resolve(values.data),
-    port: port(values.port, DEFAULT_EMULATOR_PORT),
-    startPaused: values.paused,
-  });
+  const engine = await chooseEngine(values, workspace.root, (line) => console.log(line));
+  let emulator;
+  try {
+    emulator = await startOfflineEmulator({
+      engine: engine.engine,
+      databaseUrl: engine.databaseUrl,
+      warehouseDir: engine.warehouseDir,
+      s3Root: values['s3-root'] && path.resolve(values['s3-root']),
+      bucketDir: values.data && path.resolve(values.data),
+      port: listenPort,
+      startPaused: values.paused,
+    });
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
   if (faults) emulator.faults.add(faults);
   const exports = Object.entries(offlineClientEnvironment(emulator.endpoint)).map(([name, value]) => `export ${name}=${value}`);
-  console.log(`Redshift Data API emulator listening on ${emulator.endpoint} (engine ${engine.engine}${engine.warehouseDir ? `, data in ${engine.warehouseDir}` : ''})`);
+  console.log(`Redshift Data API emulator listening on ${emulator.endpoint} (engine ${engine.description})`);
+  if (engine.clientUrl) console.log(`PostgreSQL clients (psql, DBeaver) open the warehouse at ${engine.clientUrl}\n  psql '${engine.clientUrl}'`);
   if (!values.data && !values['s3-root']) {
     console.log(`No folder stands for S3 (--data DIR or --s3-root DIR), so COPY finds no bucket: the stageEvents and stageSongs stages will fail.`);
   }
@@ -63,6 +74,7 @@ export async function emulatorCommand(args: string[]): Promise<number> {
   try {
     console.log('Stopping the emulator…');
     await emulator.stop();
+    await engine.stop();
     console.log('Stopped.');
     return 0;
   } finally {

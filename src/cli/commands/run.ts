@@ -3,11 +3,11 @@ import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
 import { formatTiming } from '../../offline/runner/summary';
 import { LiveProgress, type LogUpdate, type StageUpdate } from '../../offline/runner/progress';
-import { ENGINE_HELP, ENGINE_OPTIONS, UsageError, engineFlags, parseFlags, type EngineFlagValues } from '../args';
+import { EMBEDDED_ENGINE_HELP, ENGINE_HELP, ENGINE_OPTIONS, UsageError, chooseEngine, parseFlags, type ChosenEngine, type EngineFlagValues } from '../args';
 import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
-export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--progress auto|live|plain] [--engine pglite|postgres] [--database-url URL] [--data-dir DIR] [--input JSON] [--paused]
+export const RUN_HELP = `Usage: sparkify run [--data DIR] [--json] [--progress auto|live|plain] [--engine pglite|postgres|embedded] [--database-url URL] [--data-dir DIR] [--input JSON] [--paused]
        sparkify run --endpoint URL [--json] [--input JSON]
 
 Runs the whole nightly load offline: the state machine in statemachine/etl.asl.yml with the real
@@ -26,6 +26,7 @@ Lambda handlers, against the local Redshift Data API emulator, with DIR standing
                             which serves its own bucket and warehouse; the run can then be watched,
                             queried and fault-injected from outside
 ${ENGINE_HELP}
+${EMBEDDED_ENGINE_HELP}
 
 Progress goes to stderr, the summary to stdout. Exit status: 0 success, 1 the run failed, 2 bad usage.`;
 
@@ -52,12 +53,17 @@ export async function runCommand(args: string[]): Promise<number> {
     ? { onStageUpdate: (update) => display.update(update) }
     : { onProgress: progress };
   let runner;
+  let engine: ChosenEngine | undefined;
   try {
-    runner = values.endpoint !== undefined
-      ? await runnerOnEndpoint(values.endpoint, values, progress, reporting)
-      : await runnerOnLocalWarehouse(values, progress, reporting);
+    if (values.endpoint !== undefined) {
+      runner = await runnerOnEndpoint(values.endpoint, values, progress, reporting);
+    } else {
+      engine = await chooseEngine(values, workspace.root, progress);
+      runner = await runnerOnLocalWarehouse(engine, values, progress, reporting);
+    }
   } catch (error) {
     display?.stop();
+    await engine?.stop();
     throw error;
   }
   // Ctrl-C (or SIGTERM) stops the execution and then the warehouse cleanly, so a kept PGlite directory stays whole.
@@ -88,11 +94,15 @@ export async function runCommand(args: string[]): Promise<number> {
       const summary = await gatherSummary(runner.warehouse, outcome.counts, outcome.startedAt, outcome);
       console.log(formatSummary(summary));
       progress(formatTiming(outcome.durationMs, process.uptime() * 1000));
+      if (engine?.clientUrl) {
+        progress(`The warehouse is a PostgreSQL database: while \`sparkify emulator --engine embedded\` runs, psql or DBeaver opens ${engine.clientUrl}`);
+      }
     }
     return 0;
   } finally {
     display?.stop();
     await runner.stop();
+    await engine?.stop();
     release();
   }
 }
@@ -110,15 +120,15 @@ async function liveDisplay(mode: string | undefined): Promise<LiveProgress | und
   return new LiveProgress(process.stderr, createLogUpdate(process.stderr) as LogUpdate);
 }
 
-async function runnerOnLocalWarehouse(values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void, reporting: Reporting) {
-  const engine = engineFlags(values, workspace.warehouse);
+async function runnerOnLocalWarehouse(engine: ChosenEngine, values: { data?: string; paused?: boolean }, progress: (line: string) => void, reporting: Reporting) {
   if (values.data !== undefined && !(existsSync(values.data) && statSync(values.data).isDirectory())) {
     throw new UsageError(`--data ${values.data}: no such folder`);
   }
   const bucketDir = values.data !== undefined ? path.resolve(values.data) : await ensureDefaultDataset(progress);
-  progress(`Starting the local warehouse (${engine.engine}${engine.warehouseDir ? `, ${engine.warehouseDir}` : ''}) with ${bucketDir} as s3://udacity-dend/`);
+  progress(`Starting the local warehouse (${engine.description}) with ${bucketDir} as s3://udacity-dend/`);
   if (values.paused) progress('The cluster starts paused: the run resumes it first');
-  return startOfflineRunner({ ...engine, bucketDir, startPaused: values.paused, ...reporting });
+  const { engine: kind, databaseUrl, warehouseDir } = engine;
+  return startOfflineRunner({ engine: kind, databaseUrl, warehouseDir, bucketDir, startPaused: values.paused, ...reporting });
 }
 
 async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void, reporting: Reporting) {
