@@ -310,16 +310,19 @@ export class LiveProgress {
     const room = Math.max(3, (this.stream.rows ?? 24) - 2);
     let shown = entries;
     let folded = 0;
+    let hidden = 0;
     if (entries.length > room) {
       shown = entries.filter(([, line]) => line.state !== 'done');
       folded = entries.length - shown.length;
-      shown = shown.slice(-(room - 1));
+      hidden = Math.max(0, shown.length - (room - 2));
+      shown = shown.slice(hidden);
     }
     const width = Math.max(0, ...shown.map(([stage]) => stage.length));
     const lines = shown.map(([stage, line]) => {
       const elapsed = formatElapsed((line.endedAt ?? now) - line.startedAt).padStart(7);
       return `${SYMBOLS[line.state]} ${stage.padEnd(width)}  ${line.state.padEnd(8)} ${elapsed}  ${line.detail}`.trimEnd();
     });
+    if (hidden > 0) lines.unshift(`… ${hidden} more stage(s) under way, not shown`);
     if (folded > 0) lines.unshift(`✔ ${folded} stage(s) done`);
     return lines.join('\n');
   }

@@ -91,6 +91,18 @@ describe('LiveProgress', () => {
     expect(live.frame().split('\n')).toEqual(['✔ 9 stage(s) done', '… PublishLoad [2018-11-10]  running     0.0s']);
   });
 
+  test('more stages under way than the terminal holds: the latest are shown, the rest counted', () => {
+    const { render } = fakeLogUpdate();
+    const live = new LiveProgress({ write: () => undefined, rows: 6 }, render, () => 0);
+    for (let day = 1; day <= 6; day += 1) live.update({ stage: `StageEvents [2018-11-0${day}]`, state: 'running' });
+    live.stop();
+    expect(live.frame().split('\n')).toEqual([
+      '… 4 more stage(s) under way, not shown',
+      '… StageEvents [2018-11-05]  running     0.0s',
+      '… StageEvents [2018-11-06]  running     0.0s',
+    ]);
+  });
+
   test('with the real log-update on a fake terminal, each frame replaces the last', () => {
     // log-update is ESM only, which this CommonJS test cannot load: run it under tsx, as bin/sparkify does.
     const root = path.resolve(__dirname, '../../..');
