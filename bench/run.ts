@@ -5,7 +5,7 @@
  * COPY stage alone through the Data API (the stageEvents SQL, TRUNCATE + COPY of log_data/); the
  * engine's own COPY FROM STDIN of the same rows, already converted to text, for comparison; peak RSS.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, stat, readdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -34,7 +34,8 @@ COPY stage alone through the Data API, the engine's own COPY FROM STDIN of the s
   --songs N             songs in the catalogue (default 1000)
   --engine E            pglite (default, embedded) or postgres
   --database-url URL    the PostgreSQL server for --engine postgres
-  --copy-only           skip the end-to-end run, time the COPYs`;
+  --copy-only           skip the end-to-end run, time the COPYs
+  --json-out FILE       also write the figures as JSON (used by bench/suite.ts)`;
 
 interface BenchOptions {
   events: number;
@@ -42,6 +43,23 @@ interface BenchOptions {
   engine: EngineKind;
   databaseUrl?: string;
   copyOnly: boolean;
+  jsonOut?: string;
+}
+
+/** One size on one engine, as bench/suite.ts collects it; times in ms, RSS in MB (this process's peak). */
+export interface BenchFigures {
+  events: number;
+  songs: number;
+  engine: EngineKind;
+  generateMs: number;
+  runMs: number | null;
+  copyMs: number;
+  copiedRows: number;
+  rawCopyMs: number;
+  rawRows: number;
+  peakRssMb: number;
+  /** Each stage of the end-to-end run (the live display's stages), first update to done, in ms. */
+  stageMs: Record<string, number>;
 }
 
 /** The flags; a wrong one is a usage error, reported without a stack trace. */
@@ -54,6 +72,7 @@ function parseOptions(args: string[]): BenchOptions | 'help' {
       engine: { type: 'string', default: 'pglite' },
       'database-url': { type: 'string' },
       'copy-only': { type: 'boolean', default: false },
+      'json-out': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,7 +84,7 @@ function parseOptions(args: string[]): BenchOptions | 'help' {
   if (!Number.isInteger(events) || events < 10 || !Number.isInteger(songs) || songs < 1) throw new Error('--events (≥ 10) and --songs take whole numbers');
   if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine is pglite or postgres');
   if (engine === 'postgres' && !values['database-url']) throw new Error('--engine postgres needs --database-url');
-  return { events, songs, engine, databaseUrl: values['database-url'], copyOnly: values['copy-only'] };
+  return { events, songs, engine, databaseUrl: values['database-url'], copyOnly: values['copy-only'], jsonOut: values['json-out'] };
 }
 
 const DAYS = 10;
@@ -110,7 +129,9 @@ async function eventsAsCopyText(bucket: string, out: string): Promise<number> {
   return rows;
 }
 
-async function main({ events, songs, engine, databaseUrl, copyOnly }: BenchOptions): Promise<void> {
+async function main({ events, songs, engine, databaseUrl, copyOnly, jsonOut }: BenchOptions): Promise<void> {
+  const figures: BenchFigures = { events, songs, engine, generateMs: 0, runMs: null, copyMs: 0, copiedRows: 0, rawCopyMs: 0, rawRows: 0, peakRssMb: 0, stageMs: {} };
+  const stageStart = new Map<string, number>();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-'));
   const bucket = path.join(tmp, 'bucket');
   try {
@@ -120,10 +141,16 @@ async function main({ events, songs, engine, databaseUrl, copyOnly }: BenchOptio
 
     const [dataset, generateMs] = await timed(() =>
       generateDataset({ outDir: bucket, songs, users: Math.max(10, Math.round(events / 1000)), days: DAYS, eventsPerDay: Math.ceil(events / DAYS), seed: 'bench' }));
+    figures.generateMs = generateMs;
     const bytes = await folderBytes(bucket);
     console.log(`generate:            ${fmt(dataset.expected.staging_events)} events in ${seconds(generateMs)} (${fmt(dataset.expected.staging_events / (generateMs / 1000))} events/s), ${(bytes / 1e6).toFixed(1)} MB on disk; peak RSS ${peakRssMb()}`);
 
-    const runner = await startOfflineRunner({ engine, databaseUrl, warehouseDir: dataDir('warehouse'), bucketDir: bucket });
+    const runner = await startOfflineRunner({ engine, databaseUrl, warehouseDir: dataDir('warehouse'), bucketDir: bucket,
+      onStageUpdate: ({ stage, state }) => {
+        const now = performance.now();
+        if (!stageStart.has(stage)) stageStart.set(stage, now);
+        if (state === 'done') figures.stageMs[stage] = now - stageStart.get(stage)!;
+      } });
     try {
       // A stage as its Lambda submits it, waited for in-process.
       const { client } = runner.warehouse;
@@ -138,11 +165,14 @@ async function main({ events, songs, engine, databaseUrl, copyOnly }: BenchOptio
       } else {
         const [outcome, runMs] = await timed(() => runner.run({}));
         if (!outcome.succeeded) throw new Error(`The run failed in ${outcome.failure.state}: ${outcome.failure.error}: ${outcome.failure.cause}`);
+        figures.runMs = runMs;
         console.log(`end-to-end run:      ${seconds(runMs)} for ${fmt(outcome.counts.staging_events)} events (${perSecond(outcome.counts.staging_events, runMs)}), songplays ${fmt(outcome.counts.songplays)}, matched ${fmt(outcome.counts.songplays_matched)}; peak RSS ${peakRssMb()}`);
       }
 
       // The stageEvents stage alone, timed from submit to FINISHED.
       const [copied, copyMs] = await timed(() => runStage('stageEvents'));
+      figures.copyMs = copyMs;
+      figures.copiedRows = copied.resultRows ?? 0;
       console.log(`COPY via Data API:   ${fmt(copied.resultRows ?? 0)} rows in ${seconds(copyMs)} (${perSecond(copied.resultRows ?? 0, copyMs)}), JSON with jsonpaths, CREATE + COPY; peak RSS ${peakRssMb()}`);
     } finally {
       await runner.stop();
@@ -160,6 +190,8 @@ async function main({ events, songs, engine, databaseUrl, copyOnly }: BenchOptio
         const [loaded, rawMs] = await timed(() => session.copyFrom('COPY bench_raw_copy FROM STDIN', inChunks((async function* () {
           for await (const line of lines) yield `${line}\n`;
         })())));
+        figures.rawCopyMs = rawMs;
+        figures.rawRows = loaded;
         console.log(`engine COPY (raw):   ${fmt(loaded)} of ${fmt(rows)} rows in ${seconds(rawMs)} (${perSecond(loaded, rawMs)}), text format FROM STDIN, no JSON; peak RSS ${peakRssMb()}`);
       } finally {
         await session.release();
@@ -167,6 +199,8 @@ async function main({ events, songs, engine, databaseUrl, copyOnly }: BenchOptio
     } finally {
       await rawEngine.close();
     }
+    figures.peakRssMb = process.resourceUsage().maxRSS / 1024;
+    if (jsonOut) writeFileSync(jsonOut, JSON.stringify(figures));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
@@ -191,4 +225,4 @@ function start(args: string[]): void {
   });
 }
 
-start(process.argv.slice(2));
+if (require.main === module) start(process.argv.slice(2));
