@@ -20,7 +20,7 @@ import { loadConfig } from '../src/pipeline/config';
 import { planRun } from '../src/pipeline/run-input';
 import { stageSubmission } from '../src/pipeline/stages';
 import { submitStatement } from '../src/redshift/data-api';
-import { waitForStatement } from '../src/pipeline/poll';
+import { pollStatement, submitted } from '../src/pipeline/poll';
 import { readSql } from '../src/pipeline/sql-files';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -158,7 +158,12 @@ async function main({ events, songs, engine, databaseUrl, copyOnly, jsonOut }: B
       const scope = { plan: planRun({}).plan, load: { day: null } };
       const runStage = async (stage: 'createTables' | 'stageEvents') => {
         const id = await submitStatement(client, config.target, stageSubmission(stage, config, scope));
-        return waitForStatement(client, stage, id);
+        // Polled every 10 ms: waitForStatement's 250 ms → 5 s steps would round the time up to its next poll.
+        let progress = submitted(stage, id);
+        while ((progress = await pollStatement(client, progress, { seconds: Number.POSITIVE_INFINITY, setting: 'none' })).status !== 'FINISHED') {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return progress;
       };
       if (copyOnly) {
         await runStage('createTables');
