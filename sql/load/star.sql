@@ -33,16 +33,16 @@ LEFT JOIN (
         FROM (
             SELECT song_id, artist_id, title, duration FROM {{load_songs}}
             UNION ALL
-            SELECT song_id, artist_id, title, duration FROM songs
+            SELECT song_id, artist_id, title, duration FROM songs AS published
             WHERE NOT CAST(:full_refresh AS BOOLEAN)
-              AND song_id NOT IN (SELECT song_id FROM {{load_songs}})
+              AND NOT EXISTS (SELECT 1 FROM {{load_songs}} AS loaded WHERE loaded.song_id = published.song_id)
         ) AS s
         JOIN (
             SELECT artist_id, name FROM {{load_artists}}
             UNION ALL
-            SELECT artist_id, name FROM artists
+            SELECT artist_id, name FROM artists AS published
             WHERE NOT CAST(:full_refresh AS BOOLEAN)
-              AND artist_id NOT IN (SELECT artist_id FROM {{load_artists}})
+              AND NOT EXISTS (SELECT 1 FROM {{load_artists}} AS loaded WHERE loaded.artist_id = published.artist_id)
         ) AS a ON a.artist_id = s.artist_id
     ) AS ranked
     WHERE pick = 1
