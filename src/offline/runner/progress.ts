@@ -9,6 +9,7 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 import type { StatementProgress } from '../../pipeline/poll';
 import type { LoadReport } from '../../pipeline/report';
 import type { WarehouseProgress } from '../../pipeline/warehouse-readiness';
+import { causeMessage } from '../../pipeline/report';
 
 /** The package does not export its event type; take it from run()'s return type. */
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer Event> ? Event : never;
@@ -19,16 +20,10 @@ export interface StateFailure {
   cause: string;
 }
 
-/** Lambda errors carry Step Functions' Cause, a JSON text; show its message. */
-export function causeMessage(cause: unknown): string {
+/** A failure event's Cause: Step Functions' text (a Lambda's is JSON), or the interpreter's own error. */
+function eventCause(cause: unknown): string {
   if (typeof cause !== 'string') return cause instanceof Error ? cause.message : JSON.stringify(cause ?? null);
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
-  } catch {
-    // Not JSON: a Fail state's Cause, or the interpreter's own message.
-  }
-  return cause;
+  return causeMessage(cause);
 }
 
 /** Progress lines stay one line; the full cause is in the run's outcome. */
@@ -152,7 +147,7 @@ export class ProgressReporter {
         break;
       }
       case 'StateFailed': {
-        const failure = { state: name, error: event.Error, cause: causeMessage(event.Cause) };
+        const failure = { state: name, error: event.Error, cause: eventCause(event.Cause) };
         this.failures.push(failure);
         this.onStage({ stage, state: 'failed', detail: `${failure.error}: ${excerpt(failure.cause)}` });
         this.line(`${failure.state}: failed with ${failure.error}: ${excerpt(failure.cause)}`);
@@ -172,7 +167,7 @@ export class ProgressReporter {
         this.line('execution succeeded');
         break;
       case 'ExecutionFailed':
-        this.line(`execution failed with ${event.Error}: ${excerpt(causeMessage(event.Cause))}`);
+        this.line(`execution failed with ${event.Error}: ${excerpt(eventCause(event.Cause))}`);
         break;
       default:
         break; // Waits, Choices, Passes and branch bookkeeping would only repeat the lines above.
