@@ -11,7 +11,7 @@ describe('a load meets the warehouse (pauseAfterLoad off)', () => {
     const lines = ensureLines(life.progress);
     expect(lines[0]).toMatch(/EnsureWarehouse: warehouse resuming, resumed by this run, next check in 5s on AWS/);
     expect(lines.at(-1)).toMatch(/EnsureWarehouse: warehouse available, resumed by this run$/);
-    expect(life.progress.some((line) => /next check in 10s on AWS/.test(line))).toBe(true);
+    expect(life.progress.some((line) => /next check in 15s on AWS/.test(line))).toBe(true);
     expect(life.progress.some((line) => line.includes('PauseWarehouse'))).toBe(false);
     expect(await life.status()).toBe('available');
   });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { BatchExecuteStatementCommand, CancelStatementCommand, ExecuteStatementCommand } from '@aws-sdk/client-redshift-data';
 import type { GeneratedDataset } from '../../src/datagen';
 import { ENGINE_KINDS, runSql, startTestEmulator, waitForStatement, type TestEmulator } from '../support/engines';
-import { conflictBackoffSeconds, MAX_STATEMENT_ATTEMPTS, nextWaitSeconds, POLL_WAIT } from '../../src/pipeline/poll';
+import { conflictBackoffSeconds, MAX_STATEMENT_ATTEMPTS, nextWaitSeconds } from '../../src/pipeline/poll';
 import { planRun, runIdOf, type RunPlan } from '../../src/pipeline/run-input';
 import { loadHandlers, setHandlerEnvironment, testContext, type Handlers } from './support/handlers';
 import { OFFLINE_ENV, sqlValue } from './support/pipeline-sql';
@@ -231,7 +231,7 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
       stage: 'createTables', statementId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'SUBMITTED', resultRows: null,
       waitSeconds: conflictBackoffSeconds(2), attempt: 2, submittedAt: expect.any(Number),
     });
-    expect(resubmitted.waitSeconds).toBe(POLL_WAIT.initialSeconds);
+    expect(resubmitted.waitSeconds).toBe(5);
     expect(resubmitted.statementId).not.toBe(conflicted.Id);
     expect(await pollUntilDone(resubmitted)).toMatchObject({ stage: 'createTables', status: 'FINISHED', attempt: 2 });
     const third = await handlers.pollStatement({ statement: { ...statement, attempt: 3 }, plan: MANUAL }, testContext);

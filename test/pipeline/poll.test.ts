@@ -8,19 +8,19 @@ import {
 } from '../../src/pipeline/poll';
 import type { StatementDescription } from '../../src/redshift/data-api';
 
-test('poll waits double from the initial wait up to the cap', () => {
+test('poll waits triple from the initial wait up to the ten-minute cap', () => {
   const waits: number[] = [POLL_WAIT.initialSeconds];
   while (waits.length < 8) waits.push(nextWaitSeconds(waits[waits.length - 1]));
-  expect(waits).toEqual([5, 10, 20, 40, 80, 120, 120, 120]);
+  expect(waits).toEqual([5, 15, 45, 135, 405, 600, 600, 600]);
 });
 
-test('a 50-minute statement costs fewer than 30 polls', () => {
+test('a 50-minute statement costs 9 polls', () => {
   let polls = 0;
   for (let waited = 0, wait: number = POLL_WAIT.initialSeconds; waited < 50 * 60; wait = nextWaitSeconds(wait)) {
     waited += wait;
     polls += 1;
   }
-  expect(polls).toBeLessThan(30);
+  expect(polls).toBe(9);
 });
 
 describe('progressOf: a DescribeStatement answer to the next step', () => {
@@ -33,7 +33,7 @@ describe('progressOf: a DescribeStatement answer to the next step', () => {
       .toEqual({ stage: 'countRows', statementId: 'abc', status: 'FINISHED', resultRows: 6, waitSeconds: 0, attempt: 2, submittedAt: previous.submittedAt });
     for (const status of RUNNING_STATUSES) {
       expect(progressOf('countRows', described({ Status: status, ResultRows: -1 }), previous))
-        .toEqual({ stage: 'countRows', statementId: 'abc', status, resultRows: null, waitSeconds: 20, attempt: 2, submittedAt: previous.submittedAt });
+        .toEqual({ stage: 'countRows', statementId: 'abc', status, resultRows: null, waitSeconds: 30, attempt: 2, submittedAt: previous.submittedAt });
     }
   });
 
@@ -65,7 +65,7 @@ describe('progressOf: a DescribeStatement answer to the next step', () => {
     expect(() => progressOf('stageSongs', described({ Status: 'QUEUED' as StatementDescription['Status'] }), previous)).toThrow(UnknownStatementStatusError);
   });
 
-  test('resubmissions wait 5 s, 10 s, 20 s, … capped as the polls are, up to MAX_STATEMENT_ATTEMPTS submissions', () => {
+  test('resubmissions wait 5 s, 10 s, 20 s, … capped at 120 s, up to MAX_STATEMENT_ATTEMPTS submissions', () => {
     expect([2, 3, 4, 5, 6, 7, 8].map(conflictBackoffSeconds)).toEqual([5, 10, 20, 40, 80, 120, 120]);
     expect(MAX_STATEMENT_ATTEMPTS).toBe(5);
   });
