@@ -23,6 +23,8 @@ const P = {
   seconds: [/^[1-9]\d{0,5}$/, 'whole seconds, 1–999999'],
   maxError: [/^(100000|\d{1,5})$/, 'a whole number, 0–100000'],
   flag: [/^(true|false)$/, 'true or false'],
+  megabytes: [/^[1-9]\d{0,3}$/, 'whole megabytes, 1–9999'],
+  slices: [/^[1-9]\d{0,3}$/, 'a slice count, 1–9999'],
   nodeType: [/^(ra3|dc2)\.[a-z0-9]+$/, 'a Redshift node type such as ra3.xlplus'],
   nodes: [/^([1-9]|[1-9]\d|1[01]\d|12[0-8])$/, 'a node count, 1–128'],
   // Redshift Serverless base capacity in RPUs: 8 to 512 in steps of 8 (4 in some regions).
@@ -50,6 +52,9 @@ const SPEC = {
   logJsonPath: { pattern: P.s3Url },
   s3Region: { pattern: P.region },
   copyRoleArn: { pattern: P.roleArn, optional: true },
+  compactedSongs: { pattern: P.s3Url, optional: true },
+  compactTargetMb: { pattern: P.megabytes },
+  compactSlices: { pattern: P.slices },
   pauseAfterLoad: { pattern: P.flag },
   eventsMaxError: { pattern: P.maxError },
   songsMaxError: { pattern: P.maxError },
@@ -112,6 +117,12 @@ function validateParams(params, { region } = {}) {
   if (creates && value('secretArn') !== '') bad('secretArn', `does not apply to warehouse=${warehouse}: the created warehouse's admin secret is managed by Redshift`);
   if (creates && value('copyRoleArn') !== '') bad('copyRoleArn', `does not apply to warehouse=${warehouse}: the stack creates the COPY role`);
   if (!onCluster && value('pauseAfterLoad') === 'true') bad('pauseAfterLoad', 'applies to a provisioned cluster only: a serverless workgroup has no pause and bills only while it runs queries');
+  const compacted = value('compactedSongs').replace(/\/+$/, '');
+  for (const source of ['songData', 'logData']) {
+    if (compacted !== '' && (`${compacted}/`.startsWith(value(source)) || value(source).startsWith(`${compacted}/`))) {
+      bad('compactedSongs', `must not overlap ${source} (${value(source)}): COPY reads every key under its prefix`);
+    }
+  }
   const arnRegion = value('workgroupArn').split(':')[3];
   if (warehouse === 'workgroup' && region && arnRegion && arnRegion !== region) {
     bad('workgroupArn', `is in ${arnRegion} but the stack deploys to ${region}`);

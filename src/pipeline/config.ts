@@ -16,7 +16,14 @@ export interface PipelineConfig {
     songData: string;
     logJsonPath: string;
     region: string;
+    /**
+     * Where the compactSongs stage writes each run's compacted song objects and their manifest (an s3://
+     * prefix the project owns); undefined means compaction is not available.
+     */
+    compactedSongs?: string;
   };
+  /** How compactSongs sizes its objects: about targetBytes each, their count a multiple of slices. */
+  compaction: { targetBytes: number; slices: number };
   /** IAM role COPY assumes to read S3; undefined means the cluster's default role (IAM_ROLE default). */
   copyRoleArn?: string;
   /**
@@ -52,7 +59,13 @@ const PATTERNS = {
   // Redshift's MAXERROR limit is 100000.
   maxError: /^(100000|\d{1,5})$/,
   flag: /^(true|false)$/,
+  // Megabytes per compacted object (AWS advises 1 MB to 1 GB after compression), and slices: 1–9999.
+  megabytes: /^[1-9]\d{0,3}$/,
+  slices: /^[1-9]\d{0,3}$/,
 } as const;
+
+/** Compacted objects of about 64 MB, and at least 2 of them: the slices of one ra3.xlplus node. */
+export const DEFAULT_COMPACTION = { targetMegabytes: 64, slices: 2 } as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -87,13 +100,29 @@ export function loadConfig(env: Env = process.env): PipelineConfig {
     throw new ConfigError('Set REDSHIFT_CLUSTER_ID (provisioned cluster) or REDSHIFT_WORKGROUP (Redshift Serverless)');
   }
 
+  const s3 = {
+    logData: read(env, 'S3_LOG_DATA', PATTERNS.s3Url, 's3://udacity-dend/log_data')!,
+    songData: read(env, 'S3_SONG_DATA', PATTERNS.s3Url, 's3://udacity-dend/song_data')!,
+    logJsonPath: read(env, 'S3_LOG_JSONPATH', PATTERNS.s3Url, 's3://udacity-dend/log_json_path.json')!,
+    region: read(env, 'S3_REGION', PATTERNS.region, 'us-west-2')!,
+    compactedSongs: read(env, 'S3_COMPACTED_SONGS', PATTERNS.s3Url)?.replace(/\/+$/, ''),
+  };
+  if (s3.compactedSongs !== undefined) {
+    // COPY reads every key that starts with its FROM prefix: compacted objects under a source prefix would
+    // be loaded again with the sources, and sources under the compacted prefix would be overwritten.
+    for (const [name, source] of [['S3_SONG_DATA', s3.songData], ['S3_LOG_DATA', s3.logData]] as const) {
+      if (`${s3.compactedSongs}/`.startsWith(source) || source.startsWith(`${s3.compactedSongs}/`)) {
+        throw new ConfigError(`S3_COMPACTED_SONGS (${s3.compactedSongs}) must not overlap ${name} (${source}): COPY would read one with the other`);
+      }
+    }
+  }
+
   return {
     target,
-    s3: {
-      logData: read(env, 'S3_LOG_DATA', PATTERNS.s3Url, 's3://udacity-dend/log_data')!,
-      songData: read(env, 'S3_SONG_DATA', PATTERNS.s3Url, 's3://udacity-dend/song_data')!,
-      logJsonPath: read(env, 'S3_LOG_JSONPATH', PATTERNS.s3Url, 's3://udacity-dend/log_json_path.json')!,
-      region: read(env, 'S3_REGION', PATTERNS.region, 'us-west-2')!,
+    s3,
+    compaction: {
+      targetBytes: Number(read(env, 'COMPACT_TARGET_MB', PATTERNS.megabytes, String(DEFAULT_COMPACTION.targetMegabytes))) * 1024 * 1024,
+      slices: Number(read(env, 'COMPACT_SLICES', PATTERNS.slices, String(DEFAULT_COMPACTION.slices))),
     },
     copyRoleArn: read(env, 'COPY_ROLE_ARN', PATTERNS.roleArn),
     budgets: {

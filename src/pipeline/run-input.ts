@@ -8,7 +8,9 @@
  * - `{"mode":"backfill","from":"YYYY-MM-DD","to":"YYYY-MM-DD"}`: every day of the range, each one an
  *   incremental load, `concurrency` of them at a time.
  * Songs are staged in a full run; in the other modes only with `"songs": true`. `maxUnusable` is how many
- * unusable records a load may hold and still be published (default 0).
+ * unusable records a load may hold and still be published (default 0). `"compactSongs": true` (default
+ * false) has the compactSongs stage fold the many small song objects into a few large ones before they are
+ * COPYed; it needs songs staged and the compacted-songs location configured (S3_COMPACTED_SONGS).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -33,10 +35,13 @@ const isoTimestamp = z.iso.datetime({
 
 const maxUnusable = z.number().int().nonnegative().optional();
 const songs = z.boolean().optional();
+const compactSongs = z.boolean().optional();
 
-const fullInput = z.strictObject({ mode: z.literal('full'), maxUnusable });
+const fullInput = z.strictObject({ mode: z.literal('full'), maxUnusable, compactSongs });
 
-const incrementalInput = z.strictObject({ mode: z.literal('incremental'), date: isoDay.optional(), dayBefore: isoTimestamp.optional(), songs, maxUnusable })
+const incrementalInput = z.strictObject({
+  mode: z.literal('incremental'), date: isoDay.optional(), dayBefore: isoTimestamp.optional(), songs, maxUnusable, compactSongs,
+})
   .refine((input) => (input.date === undefined) !== (input.dayBefore === undefined), {
     message: 'give exactly one of date (the day to load) and dayBefore (a time; the UTC day before it is loaded)',
     path: ['date'],
@@ -48,6 +53,7 @@ const backfillInput = z.strictObject({
   to: isoDay,
   songs,
   maxUnusable,
+  compactSongs,
   concurrency: z.number().int().min(1).max(MAX_BACKFILL_CONCURRENCY).optional(),
 })
   .refine((input) => input.from <= input.to, { message: 'must not be before from', path: ['to'] })
@@ -71,6 +77,8 @@ export const runPlanSchema = z.strictObject({
   /** Names the run's own tables: 12 hex digits of the execution id, or "manual" for a stage run by hand. */
   runId: z.string().regex(/^([0-9a-f]{12}|manual)$/),
   songs: z.boolean(),
+  /** The song objects are compacted (compactSongs) and StageSongs COPYs them through the run's manifest. */
+  compactSongs: z.boolean(),
   /** Full: the run's data is the whole truth, so every star table is rebuilt from it. */
   fullRefresh: z.boolean(),
   maxUnusable: z.number().int().nonnegative(),
@@ -108,22 +116,36 @@ export function runIdOf(executionId: string | undefined): string {
   return executionId === undefined ? 'manual' : createHash('sha256').update(executionId).digest('hex').slice(0, 12);
 }
 
+/** What the deployment offers beyond the input: compaction needs a place to write (S3_COMPACTED_SONGS). */
+export interface PlanOptions {
+  compactionConfigured?: boolean;
+}
+
 /** The plan and the loads of one execution; `executionId` is absent for a stage run by hand. */
-export function planRun(input: unknown, executionId?: string): { plan: RunPlan; loads: Load[] } {
+export function planRun(input: unknown, executionId?: string, options: PlanOptions = {}): { plan: RunPlan; loads: Load[] } {
   const run = parseInput(runInputSchema, input, 'execution input');
-  const common = { runId: runIdOf(executionId), maxUnusable: run.maxUnusable ?? 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY };
+  const songs = run.mode === 'full' ? true : (run.songs ?? false);
+  const compactSongs = run.compactSongs ?? false;
+  if (compactSongs && !songs) {
+    throw new InvalidInputError('Invalid execution input: compactSongs: applies only when the run stages songs; add "songs": true');
+  }
+  if (compactSongs && !options.compactionConfigured) {
+    throw new InvalidInputError(
+      'Invalid execution input: compactSongs: compaction is not configured in this deployment (set the compactedSongs parameter, S3_COMPACTED_SONGS)');
+  }
+  const common = { runId: runIdOf(executionId), maxUnusable: run.maxUnusable ?? 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY, songs, compactSongs };
   switch (run.mode) {
     case 'full':
-      return { plan: { ...common, mode: 'full', songs: true, fullRefresh: true }, loads: [{ day: null }] };
+      return { plan: { ...common, mode: 'full', fullRefresh: true }, loads: [{ day: null }] };
     case 'incremental': {
       const day = run.date ?? dayOf(Date.parse(run.dayBefore!) - DAY_MS);
-      return { plan: { ...common, mode: 'incremental', songs: run.songs ?? false, fullRefresh: false }, loads: [{ day }] };
+      return { plan: { ...common, mode: 'incremental', fullRefresh: false }, loads: [{ day }] };
     }
     case 'backfill': {
       const start = Date.parse(`${run.from}T00:00:00Z`);
       const loads = Array.from({ length: daysBetween(run.from, run.to) }, (_, i) => ({ day: dayOf(start + i * DAY_MS) }));
       const concurrency = run.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY;
-      return { plan: { ...common, mode: 'backfill', songs: run.songs ?? false, fullRefresh: false, concurrency }, loads };
+      return { plan: { ...common, mode: 'backfill', fullRefresh: false, concurrency }, loads };
     }
   }
 }

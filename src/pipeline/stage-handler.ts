@@ -10,7 +10,7 @@ import { submitStatement } from '../redshift/data-api';
 import { getRuntime, lambdaHandler, logger } from './lambda';
 import { submitted, waitForStatement, type StatementProgress } from './poll';
 import { assertPublishable, readLoadReport, type LoadReport } from './report';
-import { loadSchema, parseInput, planRun, runPlanSchema } from './run-input';
+import { loadSchema, parseInput, planRun, runPlanSchema, type PlanOptions } from './run-input';
 import { budgetOf, LOAD_STAGES, stageSubmission, type Stage, type StageScope } from './stages';
 
 export const stageEventSchema = z.strictObject({
@@ -22,12 +22,12 @@ export const stageEventSchema = z.strictObject({
 export type StageEvent = z.input<typeof stageEventSchema>;
 
 /** The stage's plan and load: as the state machine gives them, or made from the execution input. */
-export function scopeOf(stage: Stage, event: z.output<typeof stageEventSchema>): StageScope {
+export function scopeOf(stage: Stage, event: z.output<typeof stageEventSchema>, options: PlanOptions = {}): StageScope {
   if (event.plan) {
     if (event.run !== undefined) throw new Error(`Give ${stage} either a plan or a run, not both`);
     return { plan: event.plan, load: event.load };
   }
-  const { plan, loads } = planRun(event.run ?? {});
+  const { plan, loads } = planRun(event.run ?? {}, undefined, options);
   if (!LOAD_STAGES.has(stage) || event.load) return { plan, load: event.load };
   if (loads.length !== 1) throw new Error(`Stage ${stage} loads one day at a time; add "load": {"day": "YYYY-MM-DD"} to the event`);
   return { plan, load: loads[0] };
@@ -36,8 +36,8 @@ export function scopeOf(stage: Stage, event: z.output<typeof stageEventSchema>):
 export function stageHandler(stage: Stage) {
   return lambdaHandler(stage, async (event: StageEvent): Promise<StatementProgress & { report?: LoadReport }> => {
     const parsed = parseInput(stageEventSchema, event, `${stage} input`);
-    const scope = scopeOf(stage, parsed);
     const { config, client } = getRuntime();
+    const scope = scopeOf(stage, parsed, { compactionConfigured: config.s3.compactedSongs !== undefined });
     const submission = stageSubmission(stage, config, scope);
     const statementId = await submitStatement(client, config.target, submission);
     logger.info('Statement submitted', { stage, statementId });

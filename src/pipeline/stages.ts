@@ -1,6 +1,7 @@
 /** Which SQL each ETL stage submits. Pure: configuration, plan and load in, statements out. */
 import { createHash } from 'node:crypto';
 import type { PipelineConfig } from './config';
+import { compactionLocation } from './compaction';
 import { copyValues, eventSource, fillTemplate } from './copy-sql';
 import { loadTables, runTables } from './load-tables';
 import { loadParameters, type Load, type RunPlan } from './run-input';
@@ -64,8 +65,10 @@ function stageSql(stage: Stage, config: PipelineConfig, scope: StageScope): Subm
     case 'createTables':
       return { name, sqls: SCHEMA_FILES.flatMap((file) => readSqlStatements(file)) };
     case 'stageSongs': {
-      // Without songs the run's catalogue is empty, so its loads match against the published one.
-      const values = { ...runTables(plan), ...copyValues(config.s3.songData, config.maxErrors.songs, config) };
+      // Without songs the run's catalogue is empty, so its loads match against the published one. With
+      // compaction, COPY reads the run's manifest (compactSongs wrote it) instead of the song prefix.
+      const source = plan.compactSongs ? compactionLocation(config, plan.runId).manifest : config.s3.songData;
+      const values = { ...runTables(plan), ...copyValues(source, config.maxErrors.songs, config), manifest: plan.compactSongs ? '\nMANIFEST' : '' };
       const files = plan.songs ? ['staging/staging_songs.sql', 'staging/copy_songs.sql', 'load/catalogue.sql'] : ['staging/staging_songs.sql', 'load/catalogue.sql'];
       return { name, sqls: statementsOf(files, values) };
     }

@@ -11,7 +11,7 @@ describe('loadStateMachine', () => {
     expect(Object.fromEntries(lambdas.map(([state, target]) => [state, target.kind === 'lambda' && target.functionKey]))).toEqual({
       PlanRun: 'planRun', EnsureWarehouse: 'ensureWarehouse',
       CreateTables: 'createTables', PollCreateTables: 'pollStatement',
-      StageSongs: 'stageSongs', PollStageSongs: 'pollStatement',
+      CompactSongs: 'compactSongs', StageSongs: 'stageSongs', PollStageSongs: 'pollStatement',
       StageEvents: 'stageEvents', PollStageEvents: 'pollStatement',
       CheckLoad: 'checkLoad', PollCheckLoad: 'pollStatement',
       ReviewLoad: 'reviewLoad',

@@ -57,18 +57,34 @@ function happyPath(machine: StateMachine): string[] {
 }
 
 describe('statemachine/etl.asl.yml', () => {
-  test('every Lambda Task names one of the thirteen serverless.yml functions with Fn::GetAtt [key, Arn]', () => {
-    // Six stages, planRun, ensureWarehouse, reviewLoad, cleanUp (three places), one poll per stage, the
-    // report, pauseWarehouse (two places).
-    expect(lambdaTasks).toHaveLength(21);
+  test('every Lambda Task names one of the fourteen serverless.yml functions with Fn::GetAtt [key, Arn]', () => {
+    // Six stages, planRun, ensureWarehouse, compactSongs, reviewLoad, cleanUp (three places), one poll per
+    // stage, the report, pauseWarehouse (two places).
+    expect(lambdaTasks).toHaveLength(22);
     for (const { name, state } of lambdaTasks) {
       const [functionKey, attribute] = state.Resource['Fn::GetAtt'];
       expect({ name, attribute }).toEqual({ name, attribute: 'Arn' });
       expect(serverlessYml).toContain(`  ${functionKey}:\n    handler: functions/${functionKey}.handler`);
     }
     expect(new Set(lambdaTasks.map((t) => functionOf(t.state)))).toEqual(new Set([
-      ...STAGES, 'planRun', 'ensureWarehouse', 'reviewLoad', 'cleanUp', 'pollStatement', 'reportResults', 'pauseWarehouse',
+      ...STAGES, 'planRun', 'ensureWarehouse', 'compactSongs', 'reviewLoad', 'cleanUp', 'pollStatement', 'reportResults', 'pauseWarehouse',
     ]));
+  });
+
+  test('songs go through CompactSongs before StageSongs only when the plan says so', () => {
+    expect(topLevel.CreateTablesFinished.Choices[0].Next).toBe('ShouldCompactSongs');
+    expect(topLevel.ShouldCompactSongs).toEqual({
+      Type: 'Choice', Comment: expect.any(String),
+      Choices: [{ Variable: '$.plan.compactSongs', BooleanEquals: true, Next: 'CompactSongs' }], Default: 'StageSongs',
+    });
+    expect(topLevel.CompactSongs).toMatchObject({
+      Type: 'Task', Parameters: { 'plan.$': '$.plan' }, ResultPath: '$.compacted', Next: 'StageSongs',
+      // The same Retry and Catch as every run-level Task (YAML anchors: defined once).
+      Retry: topLevel.CreateTables.Retry, Catch: topLevel.CreateTables.Catch,
+    });
+    expect(functionOf(topLevel.CompactSongs)).toBe('compactSongs');
+    const asl = readFileSync(path.join(__dirname, '../../statemachine/etl.asl.yml'), 'utf8');
+    expect(asl).toMatch(/CompactSongs:\n(.*\n)*?    Retry: \*transientRetry\n    Catch: \*failRun\n/);
   });
 
   test('the run plans, makes sure of the warehouse, creates tables, stages songs, loads each day, cleans up, counts and reports, in that order', () => {

@@ -24,7 +24,9 @@ describe('loadConfig', () => {
         songData: 's3://udacity-dend/song_data',
         logJsonPath: 's3://udacity-dend/log_json_path.json',
         region: 'us-west-2',
+        compactedSongs: undefined,
       },
+      compaction: { targetBytes: 64 * 1024 * 1024, slices: 2 },
       copyRoleArn: undefined,
       budgets: { copySeconds: 14400, statementSeconds: 3600, warehouseSeconds: 1800 },
       maxErrors: { events: 0, songs: 0 },
@@ -50,6 +52,12 @@ describe('loadConfig', () => {
     [{ ...CLUSTER_ENV, S3_REGION: 'us west 2' }, 'Environment variable S3_REGION is invalid'],
     [{ ...CLUSTER_ENV, COPY_ROLE_ARN: 'arn:aws:iam::123:role/short-account' }, 'Environment variable COPY_ROLE_ARN is invalid'],
     [{ ...CLUSTER_ENV, EVENTS_MAXERROR: '100001' }, 'Environment variable EVENTS_MAXERROR is invalid'],
+    [{ ...CLUSTER_ENV, S3_COMPACTED_SONGS: "s3://staging/songs' IAM_ROLE 'x" }, 'Environment variable S3_COMPACTED_SONGS is invalid'],
+    [{ ...CLUSTER_ENV, S3_COMPACTED_SONGS: 's3://udacity-dend/song_data/compacted' }, 'S3_COMPACTED_SONGS (s3://udacity-dend/song_data/compacted) must not overlap S3_SONG_DATA'],
+    [{ ...CLUSTER_ENV, S3_COMPACTED_SONGS: 's3://udacity-dend/song_data_compacted' }, 'must not overlap S3_SONG_DATA'],
+    [{ ...CLUSTER_ENV, S3_COMPACTED_SONGS: 's3://udacity-dend/log_data2' }, 'must not overlap S3_LOG_DATA'],
+    [{ ...CLUSTER_ENV, COMPACT_TARGET_MB: '0' }, 'Environment variable COMPACT_TARGET_MB is invalid'],
+    [{ ...CLUSTER_ENV, COMPACT_SLICES: '-2' }, 'Environment variable COMPACT_SLICES is invalid'],
   ])('rejects %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -57,7 +65,7 @@ describe('loadConfig', () => {
 
 describe('run input', () => {
   test('{} and no input at all are the full run: every event as one load, songs staged, a full refresh', () => {
-    const full = { plan: { mode: 'full', runId: 'manual', songs: true, fullRefresh: true, maxUnusable: 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY }, loads: [{ day: null }] };
+    const full = { plan: { mode: 'full', runId: 'manual', songs: true, compactSongs: false, fullRefresh: true, maxUnusable: 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY }, loads: [{ day: null }] };
     expect(parseInput(runInputSchema, {}, 'execution input')).toEqual({ mode: 'full' });
     expect(planRun({})).toEqual(full);
     // `serverless invoke local -f <stage>` without -d passes an empty string.
@@ -68,7 +76,7 @@ describe('run input', () => {
 
   test('an incremental run loads one day, given as date or as the day before dayBefore (what the schedule sends)', () => {
     expect(planRun({ mode: 'incremental', date: '2018-11-01' })).toEqual({
-      plan: { mode: 'incremental', runId: 'manual', songs: false, fullRefresh: false, maxUnusable: 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY },
+      plan: { mode: 'incremental', runId: 'manual', songs: false, compactSongs: false, fullRefresh: false, maxUnusable: 0, concurrency: DEFAULT_BACKFILL_CONCURRENCY },
       loads: [{ day: '2018-11-01' }],
     });
     expect(planRun({ mode: 'incremental', dayBefore: '2018-11-02T03:00:00Z' }).loads).toEqual([{ day: '2018-11-01' }]);
@@ -81,7 +89,7 @@ describe('run input', () => {
   test('a backfill loads every day of its range, across a month end, 4 at a time unless told', () => {
     const { plan, loads } = planRun({ mode: 'backfill', from: '2018-11-29', to: '2018-12-02' });
     expect(loads).toEqual([{ day: '2018-11-29' }, { day: '2018-11-30' }, { day: '2018-12-01' }, { day: '2018-12-02' }]);
-    expect(plan).toEqual({ mode: 'backfill', runId: 'manual', songs: false, fullRefresh: false, maxUnusable: 0, concurrency: 4 });
+    expect(plan).toEqual({ mode: 'backfill', runId: 'manual', songs: false, compactSongs: false, fullRefresh: false, maxUnusable: 0, concurrency: 4 });
     expect(planRun({ mode: 'backfill', from: '2018-11-01', to: '2018-11-01', concurrency: 2 })).toMatchObject({ plan: { concurrency: 2 }, loads: [{ day: '2018-11-01' }] });
     expect(planRun({ mode: 'backfill', from: '2018-01-01', to: '2018-12-31' }).loads).toHaveLength(365);
   });
@@ -109,6 +117,9 @@ describe('run input', () => {
     [{ mode: 'full', songs: false }, '(input): Unrecognized key: "songs"'],
     [{ window: { start: '2018-11-01T00:00:00Z' } }, '(input): Unrecognized key: "window"'],
     [{ mode: 'incremental', date: '2018-11-01', maxUnusable: -1 }, 'maxUnusable: Too small'],
+    [{ compactSongs: 'yes' }, 'compactSongs: Invalid input: expected boolean'],
+    [{ compactSongs: true }, 'compactSongs: compaction is not configured in this deployment (set the compactedSongs parameter, S3_COMPACTED_SONGS)'],
+    [{ mode: 'incremental', date: '2018-11-01', compactSongs: true }, 'compactSongs: applies only when the run stages songs; add "songs": true'],
     [[], '(input): Invalid input: expected object, received array'],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => planRun(input)).toThrow(expect.objectContaining({ name: 'InvalidInput', message: expect.stringContaining(`Invalid execution input: ${message}`) }));
@@ -208,6 +219,20 @@ describe('staging COPY SQL', () => {
     const withoutSongs = stageSubmission('stageSongs', config, { plan: planRun({ mode: 'incremental', date: '2018-11-01' }).plan }).sqls;
     expect(withoutSongs).toEqual(withSongs.filter((sql) => !/^\s*COPY /m.test(sql)));
     expect(withoutSongs).toHaveLength(5);
+  });
+
+  test('with compaction the songs COPY reads the run\'s manifest, keyed by the run id; compaction is off unless asked for', () => {
+    const config = loadConfig({ ...CLUSTER_ENV, S3_COMPACTED_SONGS: 's3://sparkify-staging/compacted_songs/', COMPACT_TARGET_MB: '8', COMPACT_SLICES: '4' });
+    expect(config.s3.compactedSongs).toBe('s3://sparkify-staging/compacted_songs');
+    expect(config.compaction).toEqual({ targetBytes: 8 * 1024 * 1024, slices: 4 });
+    const compacted = planRun({ compactSongs: true }, 'execution-1', { compactionConfigured: true });
+    expect(compacted.plan).toMatchObject({ compactSongs: true, songs: true, runId: runIdOf('execution-1') });
+    const sqls = stageSubmission('stageSongs', config, { plan: compacted.plan }).sqls;
+    expect(sqls[2]).toContain(`FROM 's3://sparkify-staging/compacted_songs/${runIdOf('execution-1')}/manifest.json'\nIAM_ROLE default\nREGION 'us-west-2'\nMANIFEST\nFORMAT AS JSON 'auto'`);
+    // Configured but not asked for: the plain prefix, as before.
+    expect(planRun({}, 'execution-1', { compactionConfigured: true }).plan.compactSongs).toBe(false);
+    expect(stageSubmission('stageSongs', config, { plan: planRun({}).plan }).sqls[2]).toContain("FROM 's3://udacity-dend/song_data'\nIAM_ROLE default\nREGION 'us-west-2'\nFORMAT");
+    expect(planRun({ mode: 'backfill', from: '2018-11-01', to: '2018-11-02', songs: true, compactSongs: true }, undefined, { compactionConfigured: true }).plan.compactSongs).toBe(true);
   });
 
   test('a placeholder without a value is an error, never left in the SQL', () => {

@@ -74,7 +74,7 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
   test('planRun makes the plan and the loads: the day before dayBefore, every day of a backfill', async () => {
     const runId = runIdOf(EXECUTION_ID);
     expect(await handlers.planRun({ input: { mode: 'incremental', dayBefore: '2018-11-02T03:00:00Z' }, executionId: EXECUTION_ID }, testContext)).toEqual({
-      plan: { mode: 'incremental', runId, songs: false, fullRefresh: false, maxUnusable: 0, concurrency: 4 },
+      plan: { mode: 'incremental', runId, songs: false, compactSongs: false, fullRefresh: false, maxUnusable: 0, concurrency: 4 },
       loads: [{ day: '2018-11-01' }],
       warehouse: null,
     });

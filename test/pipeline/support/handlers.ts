@@ -10,10 +10,10 @@ import { OFFLINE_ENV } from './pipeline-sql';
 
 type Handler = (event: unknown, context: Context) => Promise<any>;
 
-/** The eleven functions of serverless.yml, one handler module each. */
+/** The functions of serverless.yml, one handler module each. */
 export const FUNCTION_KEYS = [
   'planRun', 'createTables', 'stageSongs', 'stageEvents', 'checkLoad', 'reviewLoad', 'publishLoad', 'countRows', 'cleanUp', 'pollStatement', 'reportResults',
-  'ensureWarehouse', 'pauseWarehouse',
+  'ensureWarehouse', 'pauseWarehouse', 'compactSongs',
 ] as const;
 export type FunctionKey = (typeof FUNCTION_KEYS)[number];
 
