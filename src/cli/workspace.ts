@@ -11,6 +11,10 @@ export const workspace = {
   get warehouse() {
     return path.join(this.root, 'warehouse');
   },
+  /** The bucket sparkify-staging, where song compaction writes (s3://sparkify-staging/compacted_songs). */
+  get staging() {
+    return path.join(this.root, 's3', 'sparkify-staging');
+  },
 };
 
 /** The generated dataset `sparkify run` uses without --data; written with the default sizes on first use. */

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFaultPlan } from '../../offline/emulator';
 import { OFFLINE_BUCKET, offlineClientEnvironment, startOfflineEmulator } from '../../offline/runner';
-import { OFFLINE_TARGET } from '../../offline/runner/warehouse';
+import { OFFLINE_STAGING_BUCKET, OFFLINE_TARGET } from '../../offline/runner/warehouse';
 import { EMBEDDED_ENGINE_HELP, ENGINE_HELP, ENGINE_OPTIONS, chooseEngine, parseFlags, port } from '../args';
 import { onStopSignal } from '../stop-signals';
 import { workspace } from '../workspace';
@@ -40,14 +41,19 @@ export async function emulatorCommand(args: string[]): Promise<number> {
   const listenPort = port(values.port, DEFAULT_EMULATOR_PORT);
   const faults = values.faults ? parseFaultPlan(JSON.parse(await readFile(values.faults, 'utf8'))) : undefined;
   const engine = await chooseEngine(values, workspace.root, (line) => console.log(line));
+  // The bucket compaction writes to: .sparkify/s3/sparkify-staging, unless --s3-root has its own.
+  const s3Root = values['s3-root'] && path.resolve(values['s3-root']);
+  const stagingDir = s3Root && existsSync(path.join(s3Root, OFFLINE_STAGING_BUCKET)) ? undefined : workspace.staging;
+  if (stagingDir) await mkdir(stagingDir, { recursive: true });
   let emulator;
   try {
     emulator = await startOfflineEmulator({
       engine: engine.engine,
       databaseUrl: engine.databaseUrl,
       warehouseDir: engine.warehouseDir,
-      s3Root: values['s3-root'] && path.resolve(values['s3-root']),
+      s3Root,
       bucketDir: values.data && path.resolve(values.data),
+      stagingDir,
       port: listenPort,
       startPaused: values.paused,
     });

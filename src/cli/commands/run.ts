@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { formatLoadErrors, formatSummary, gatherSummary, loadErrorsSince, startOfflineRunner } from '../../offline/runner';
 import { formatTiming } from '../../offline/runner/summary';
@@ -129,7 +130,9 @@ async function runnerOnLocalWarehouse(engine: ChosenEngine, values: { data?: str
   progress(`Starting the local warehouse (${engine.description}) with ${bucketDir} as s3://udacity-dend/`);
   if (values.paused) progress('The cluster starts paused: the run resumes it first');
   const { engine: kind, databaseUrl, warehouseDir } = engine;
-  return startOfflineRunner({ engine: kind, databaseUrl, warehouseDir, bucketDir, startPaused: values.paused, ...reporting });
+  const stagingDir = workspace.staging;
+  await mkdir(stagingDir, { recursive: true });
+  return startOfflineRunner({ engine: kind, databaseUrl, warehouseDir, bucketDir, stagingDir, startPaused: values.paused, ...reporting });
 }
 
 async function runnerOnEndpoint(endpoint: string, values: EngineFlagValues & { data?: string; paused?: boolean }, progress: (line: string) => void, reporting: Reporting) {

@@ -1,6 +1,7 @@
 /**
  * A local Redshift Data API: start it in-process and point any Data API client at `endpoint`. The same
- * endpoint answers the Redshift control plane (awsQuery) and Redshift Serverless GetWorkgroup.
+ * endpoint answers the Redshift control plane (awsQuery), Redshift Serverless GetWorkgroup, and a minimal
+ * S3 API (path-style) over the folder standing for S3.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { faultControlOperations, Faults, withFaults, type FaultPlan } from './fa
 import { Metadata } from './metadata';
 import { DataApi } from './operations';
 import { KeptResults } from './results';
+import { s3Protocol } from './s3-api';
 import { createDataApiServer, type Operations } from './server';
 import { StatementRunner } from './statements';
 
@@ -86,8 +88,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const controlPlane = new ControlPlane(options.controlPlane ?? {}, { clusterId, database, masterUsername: 'awsuser', paused: options.startPaused });
     const dataApi = withClusterAvailability(withFaults(api.operations, faults, 'RedshiftData.'), controlPlane, clusterId);
     const operations: Operations = { ...dataApi, ...faultControlOperations(faults), ...serverlessOperations('us-west-2') };
-    const awsQuery = { accepts: isAwsQueryRequest, handle: handleAwsQuery.bind(null, controlPlane) };
-    let server = await listen(createDataApiServer(operations, awsQuery), options.port ?? 0, host);
+    const protocols = [{ accepts: isAwsQueryRequest, handle: handleAwsQuery.bind(null, controlPlane) }, s3Protocol(objectStore)];
+    let server = await listen(createDataApiServer(operations, ...protocols), options.port ?? 0, host);
     const { port } = server.address() as AddressInfo;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return {
@@ -99,7 +101,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         await close(server);
         await api.interrupt(RESTART_ERROR);
         await engine.restart();
-        server = await listen(createDataApiServer(operations, awsQuery), port, host);
+        server = await listen(createDataApiServer(operations, ...protocols), port, host);
       },
       async stop() {
         await close(server);

@@ -25,9 +25,10 @@ export interface ProtocolHandler {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
 }
 
-export function createDataApiServer(operations: Operations, awsQuery?: ProtocolHandler): Server {
+export function createDataApiServer(operations: Operations, ...protocols: ProtocolHandler[]): Server {
   return createServer((request, response) => {
-    void (awsQuery?.accepts(request) ? awsQuery.handle(request, response) : handle(operations, request, response));
+    const other = protocols.find((protocol) => protocol.accepts(request));
+    void (other ? other.handle(request, response) : handle(operations, request, response));
   });
 }
 

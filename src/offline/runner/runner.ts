@@ -4,6 +4,8 @@
  * local folder mounted as the bucket. Waits are shortened, not skipped, so poll loops really loop.
  */
 import './promise-polyfill';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ExecutionAbortedError, StateMachine, type RunOptions } from 'aws-local-stepfunctions';
@@ -13,7 +15,7 @@ import { ProgressReporter, isStatementProgress, type StageUpdate, type StateFail
 import { countsFromOutput, type RunCounts } from './summary';
 import type { LoadReport } from '../../pipeline/report';
 import {
-  OFFLINE_BUCKET, OFFLINE_REGION, connectToWarehouse, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
+  OFFLINE_BUCKET, OFFLINE_COMPACTED_SONGS, OFFLINE_REGION, connectToWarehouse, offlineClientEnvironment, startLocalWarehouse, type LocalWarehouse, type WarehouseOptions,
 } from './warehouse';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
@@ -63,6 +65,8 @@ function handlerEnvironment(endpoint: string, overrides: Record<string, string>)
     S3_SONG_DATA: `${bucket}/song_data`,
     S3_LOG_JSONPATH: `${bucket}/log_json_path.json`,
     S3_REGION: OFFLINE_REGION,
+    // Compaction is available offline (a run still asks for it with "compactSongs": true).
+    S3_COMPACTED_SONGS: OFFLINE_COMPACTED_SONGS,
     COPY_ROLE_ARN: 'arn:aws:iam::000000000000:role/sparkify-offline-copy',
     // The handlers' structured JSON logs would repeat the runner's progress lines; POWERTOOLS_LOG_LEVEL=INFO shows them.
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
@@ -84,7 +88,19 @@ let handlersBoundTo: string | undefined;
 export async function startOfflineRunner(options: OfflineRunnerOptions): Promise<OfflineRunner> {
   const projectRoot = options.projectRoot ?? PROJECT_ROOT;
   const machine = await loadStateMachine(projectRoot);
-  const warehouse = options.endpoint ? connectToWarehouse(options.endpoint) : await startLocalWarehouse(options);
+  // Without a folder for the staging bucket, a fresh one for this runner, removed when it stops.
+  const ownStaging = options.endpoint || options.stagingDir ? undefined : await mkdtemp(path.join(os.tmpdir(), 'sparkify-staging-'));
+  let warehouse: LocalWarehouse;
+  try {
+    warehouse = options.endpoint ? connectToWarehouse(options.endpoint) : await startLocalWarehouse({ ...options, stagingDir: options.stagingDir ?? ownStaging });
+  } catch (error) {
+    if (ownStaging) await rm(ownStaging, { recursive: true, force: true });
+    throw error;
+  }
+  const stop = async () => {
+    await warehouse.stop();
+    if (ownStaging) await rm(ownStaging, { recursive: true, force: true });
+  };
   try {
     if (handlersBoundTo !== undefined && handlersBoundTo !== warehouse.endpoint) {
       throw new Error(`The handlers in this process already talk to ${handlersBoundTo}; start one offline runner per process`);
@@ -96,10 +112,10 @@ export async function startOfflineRunner(options: OfflineRunnerOptions): Promise
     return {
       warehouse,
       run: (input = {}, signal) => runOnce(machine, handlers, input as JsonValue, options, signal),
-      stop: () => warehouse.stop(),
+      stop,
     };
   } catch (error) {
-    await warehouse.stop();
+    await stop();
     throw error;
   }
 }

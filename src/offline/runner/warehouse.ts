@@ -11,6 +11,9 @@ import { StatementFailedError, waitForStatement } from '../../pipeline/poll';
 
 /** The bucket every default S3 location of the pipeline names; the data folder is mounted as it. */
 export const OFFLINE_BUCKET = 'udacity-dend';
+/** The bucket the project owns offline, where compactSongs writes (S3_COMPACTED_SONGS). */
+export const OFFLINE_STAGING_BUCKET = 'sparkify-staging';
+export const OFFLINE_COMPACTED_SONGS = `s3://${OFFLINE_STAGING_BUCKET}/compacted_songs`;
 export const OFFLINE_DATABASE = 'dev';
 export const OFFLINE_TARGET = { kind: 'cluster', clusterId: 'sparkify-offline', database: OFFLINE_DATABASE, dbUser: 'awsuser' } as const satisfies WarehouseTarget;
 /** Dummy values: the emulator ignores signatures, and real credentials must never reach it. */
@@ -19,11 +22,12 @@ export const OFFLINE_REGION = 'us-west-2';
 
 /**
  * What a client (an SDK, the AWS CLI, a handler) needs in its environment to use the emulator: the
- * Data API, the Redshift control plane and Redshift Serverless all answer on its one endpoint.
+ * Data API, the Redshift control plane, Redshift Serverless and S3 all answer on its one endpoint.
  */
 export function offlineClientEnvironment(endpoint: string): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_REDSHIFT_DATA: endpoint,
+    AWS_ENDPOINT_URL_S3: endpoint,
     AWS_ENDPOINT_URL_REDSHIFT: endpoint,
     AWS_ENDPOINT_URL_REDSHIFT_SERVERLESS: endpoint,
     // The SDK for JavaScript reads AWS_REGION; the AWS CLI v1 and boto3 read only AWS_DEFAULT_REGION.
@@ -45,6 +49,8 @@ export interface WarehouseOptions {
   warehouseDir?: string;
   /** Folder mounted as the bucket `udacity-dend`; without it COPY has nothing to read. */
   bucketDir?: string;
+  /** Folder mounted as the bucket `sparkify-staging`, where song compaction writes. */
+  stagingDir?: string;
   port?: number;
   /** Start the cluster paused, so the pipeline's resume path runs (see docs/emulator.md#control-plane). */
   startPaused?: boolean;
@@ -120,7 +126,10 @@ export function startOfflineEmulator(options: WarehouseOptions & { s3Root?: stri
     databaseUrl: options.databaseUrl,
     dataDir: options.warehouseDir,
     s3Root: options.s3Root,
-    buckets: options.bucketDir ? { [OFFLINE_BUCKET]: options.bucketDir } : undefined,
+    buckets: {
+      ...(options.bucketDir ? { [OFFLINE_BUCKET]: options.bucketDir } : {}),
+      ...(options.stagingDir ? { [OFFLINE_STAGING_BUCKET]: options.stagingDir } : {}),
+    },
     host: '127.0.0.1',
     port: options.port ?? 0,
     database: OFFLINE_DATABASE,

@@ -1,11 +1,14 @@
 /**
  * The local stand-in for S3: a folder whose first-level folders are buckets, or folders mounted as
- * buckets by name. Only what COPY needs: list by key prefix, open a key as a stream.
+ * buckets by name. What COPY needs (list by key prefix, open a key as a stream), and for the emulator's
+ * S3 API also: describe one key, and write one atomically (a temporary file renamed into place).
  */
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { isBucketName } from './s3-url';
 
 export interface StoredObject {
@@ -13,6 +16,14 @@ export interface StoredObject {
   key: string;
   size: number;
 }
+
+export interface ObjectInfo {
+  size: number;
+  lastModified: Date;
+}
+
+/** A write in progress: a file in the key's folder whose name no listing shows. */
+const UPLOAD_PREFIX = '.sparkify-upload-';
 
 export interface ObjectStore {
   /** Every object whose key starts with `prefix` (nested folders included), in key order. */
@@ -39,16 +50,56 @@ export class FolderObjectStore implements ObjectStore {
     );
   }
 
-  async *list(bucket: string, prefix: string): AsyncIterable<StoredObject> {
+  /** `startAfter`: only keys after it (S3's StartAfter, and how the S3 API pages). */
+  async *list(bucket: string, prefix: string, startAfter = ''): AsyncIterable<StoredObject> {
     const bucketDir = this.bucketDir(bucket);
     if (!(await isDirectory(bucketDir))) throw new NoSuchBucketError(bucket);
     checkKey(prefix, true);
-    yield* walk(bucket, bucketDir, '', prefix);
+    yield* walk(bucket, bucketDir, '', prefix, startAfter);
   }
 
   open(bucket: string, key: string): Readable {
     checkKey(key, false);
-    return createReadStream(path.join(this.bucketDir(bucket), ...key.split('/')));
+    return createReadStream(this.pathOf(bucket, key));
+  }
+
+  /** The object's size and time, or undefined when the key is not an object (a folder is not). */
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    const bucketDir = this.bucketDir(bucket);
+    if (!(await isDirectory(bucketDir))) throw new NoSuchBucketError(bucket);
+    checkKey(key, false);
+    const info = await stat(this.pathOf(bucket, key)).catch(() => undefined);
+    return info?.isFile() ? { size: info.size, lastModified: info.mtime } : undefined;
+  }
+
+  /**
+   * Writes the object whole or not at all: the bytes go to a temporary file beside the key's file, then
+   * a rename replaces it, so readers see the old object or the new one, never part of one. Keys are
+   * checked as for reading; names starting with `.sparkify-upload-` are reserved for the temporary files.
+   */
+  async put(bucket: string, key: string, body: Readable | Uint8Array, options: { beforeCommit?: () => void } = {}): Promise<ObjectInfo> {
+    const bucketDir = this.bucketDir(bucket);
+    if (!(await isDirectory(bucketDir))) throw new NoSuchBucketError(bucket);
+    checkKey(key, false);
+    const file = this.pathOf(bucket, key);
+    if (path.basename(file).startsWith(UPLOAD_PREFIX)) throw new Error(`Invalid object key '${key}': its name is reserved for uploads`);
+    await mkdir(path.dirname(file), { recursive: true });
+    const temporary = path.join(path.dirname(file), `${UPLOAD_PREFIX}${randomUUID()}`);
+    try {
+      await pipeline(body instanceof Uint8Array ? Readable.from([body]) : body, createWriteStream(temporary, { flags: 'wx' }));
+      // The caller's last word on the bytes (a checksum): throwing leaves the old object in place.
+      options.beforeCommit?.();
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    const info = await stat(file);
+    return { size: info.size, lastModified: info.mtime };
+  }
+
+  private pathOf(bucket: string, key: string): string {
+    return path.join(this.bucketDir(bucket), ...key.split('/'));
   }
 
   private bucketDir(bucket: string): string {
@@ -64,9 +115,10 @@ export class FolderObjectStore implements ObjectStore {
  * Entries are sorted by name plus '/' for folders, because that is the order of the keys they produce:
  * folder `a` holds keys `a/…`, which sort after a sibling file `a-b` ('-' < '/').
  */
-async function* walk(bucket: string, dir: string, keyPrefix: string, prefix: string): AsyncGenerator<StoredObject> {
+async function* walk(bucket: string, dir: string, keyPrefix: string, prefix: string, startAfter: string): AsyncGenerator<StoredObject> {
   const entries: { name: string; sortKey: string }[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith(UPLOAD_PREFIX)) continue;
     const folder = entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path.join(dir, entry.name))));
     entries.push({ name: entry.name, sortKey: entry.name + (folder ? '/' : '') });
   }
@@ -75,9 +127,11 @@ async function* walk(bucket: string, dir: string, keyPrefix: string, prefix: str
     const key = keyPrefix + sortKey;
     const full = path.join(dir, name);
     if (sortKey.endsWith('/')) {
-      // Descend only where keys can still start with the prefix.
-      if (key.startsWith(prefix) || prefix.startsWith(key)) yield* walk(bucket, full, key, prefix);
-    } else if (key.startsWith(prefix)) {
+      // Descend only where keys can still start with the prefix, and can still come after startAfter
+      // (every key under the folder sorts before startAfter when startAfter is past the folder's key).
+      const allBefore = startAfter > key && !startAfter.startsWith(key);
+      if ((key.startsWith(prefix) || prefix.startsWith(key)) && !allBefore) yield* walk(bucket, full, key, prefix, startAfter);
+    } else if (key.startsWith(prefix) && key > startAfter) {
       const info = await stat(full);
       if (info.isFile()) yield { bucket, key, size: info.size };
     }
