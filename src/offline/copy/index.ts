@@ -9,18 +9,17 @@ import { quoteIdentifier } from '../../sql/quote';
 import type { EngineSession } from '../engines/engine';
 import type { ObjectStore } from '../s3/object-store';
 import { parseCopyStatement, type CopyStatement } from './copy-statement';
-import {
-  decodeRecord, FieldError, makeConverter, parseRecord, rawFieldText, type ConversionOptions, type JsonValue,
-} from './conversions';
 import { CopyFailedError } from './errors';
-import { parseJsonPathsFile, selectPath, JsonPathsError, type PathStep } from './jsonpaths';
+import { parseJsonPathsFile, JsonPathsError, type PathStep } from './jsonpaths';
 import { ERROR_MESSAGE_LIMIT, RAW_TEXT_LIMIT, type LoadErrorRow } from './load-errors';
-import { encodeRow, inChunks } from './pg-text';
-import { findJsonSyntaxError, positionIn } from './json-syntax';
-import { scanRecords, type ScanItem, type ScanProblem } from './record-scanner';
+import { defaultParseWorkers, parsePool, type WorkerOutcome } from './parse-pool';
+import { COPY_CHUNK_CHARS } from './pg-text';
+import { RecordConverter, scanRejection, type ConversionSpec, type Rejection } from './record-converter';
+import { MAX_RECORD_BYTES, scanRecords, type ScanStart } from './record-scanner';
+import { convertSegment, cutSegments, SEGMENT_BYTES, type SegmentOutcome } from './segments';
 import { manifestObjects, objectsUnderPrefix, openObject, readSmallObject, type SourceObject } from './sources';
 import { columnLengthText, readTargetTable, type TargetTable } from './target-table';
-import { DEFAULT_DATE_FORMAT, DEFAULT_TIME_FORMAT, timeFormat, type TimeFormat } from './time-formats';
+import { DEFAULT_DATE_FORMAT, DEFAULT_TIME_FORMAT, timeFormat } from './time-formats';
 
 export { CopyFailedError } from './errors';
 export { ensureLoadErrorTables, recordLoadErrors, SYSTEM_SCHEMA, type LoadErrorRow } from './load-errors';
@@ -39,43 +38,62 @@ export interface CopyOutcome {
   loadErrors: LoadErrorRow[];
 }
 
-/** Maps a parsed record to one value per target column, in column order. */
-type RecordMapper = (record: JsonValue) => (JsonValue | undefined)[];
+/** How COPY spreads its parsing over threads; the defaults suit any input, tests narrow them. */
+export interface ParseOptions {
+  /** Parse workers; 0 parses on the COPY's own thread. */
+  workers: number;
+  segmentBytes: number;
+  /** Smaller segments (a small object, a short tail) are parsed on the COPY's own thread: a hand-over would cost more. */
+  minWorkerSegmentBytes: number;
+}
 
-export async function executeCopy(copySql: string, ctx: CopyContext): Promise<CopyOutcome> {
+/** Objects up to this size are read whole, many at a time: per-object latency, not bytes, is their cost. */
+const SMALL_OBJECT_BYTES = 1024 * 1024;
+const SMALL_OBJECTS_AHEAD = 16;
+
+export async function executeCopy(copySql: string, ctx: CopyContext, parsing: Partial<ParseOptions> = {}): Promise<CopyOutcome> {
   const startTime = new Date();
   const statement = parseCopyStatement(copySql);
-  const options: ConversionOptions = {
-    timeFormat: formatOption('TIMEFORMAT', statement.timeFormat ?? DEFAULT_TIME_FORMAT),
-    dateFormat: formatOption('DATEFORMAT', statement.dateFormat ?? DEFAULT_DATE_FORMAT),
-    roundDecimals: statement.roundDecimals,
-    blanksAsNull: statement.blanksAsNull,
-    emptyAsNull: statement.emptyAsNull,
-    truncateColumns: statement.truncateColumns,
-    acceptInvChars: statement.acceptInvChars,
-  };
+  const timeFormatSpec = checkedFormat('TIMEFORMAT', statement.timeFormat ?? DEFAULT_TIME_FORMAT);
+  const dateFormatSpec = checkedFormat('DATEFORMAT', statement.dateFormat ?? DEFAULT_DATE_FORMAT);
   ctx.signal.throwIfAborted();
 
   const table = await readTargetTable(ctx.session, statement.table, statement.columns);
-  const mapRecord = await recordMapper(statement, table, ctx.objectStore);
-  const converters = table.columns.map((column) => makeConverter(column, options));
+  const spec: ConversionSpec = {
+    columns: table.columns,
+    timeFormat: timeFormatSpec,
+    dateFormat: dateFormatSpec,
+    options: {
+      roundDecimals: statement.roundDecimals,
+      blanksAsNull: statement.blanksAsNull,
+      emptyAsNull: statement.emptyAsNull,
+      truncateColumns: statement.truncateColumns,
+      acceptInvChars: statement.acceptInvChars,
+    },
+    mapping: await recordMapping(statement, table, ctx.objectStore),
+    noLoad: statement.noLoad,
+  };
+  const converter = new RecordConverter(spec);
   const identity = await sessionIdentity(ctx.session);
   const objects = statement.manifest
     ? await manifestObjects(ctx.objectStore, statement.source)
     : objectsUnderPrefix(ctx.objectStore, statement.source);
+  const { workers = defaultParseWorkers(), segmentBytes = SEGMENT_BYTES, minWorkerSegmentBytes = 256 * 1024 } = parsing;
+  const pool = workers > 0 ? parsePool(workers) : null;
+  const specKey = JSON.stringify(spec);
 
   const loadErrors: LoadErrorRow[] = [];
   // Why the row stream stopped, if it did: the engine may wrap whatever ends its COPY input.
   let stopReason: unknown;
 
-  const reject = (object: SourceObject, line: number, rawLine: string, problem: FieldError, columnIndex?: number, rawValue = '') => {
-    const column = columnIndex === undefined ? undefined : table.columns[columnIndex];
+  const reject = (object: SourceObject, rejected: Rejection) => {
+    const column = rejected.columnIndex === undefined ? undefined : table.columns[rejected.columnIndex];
     loadErrors.push({
       queryId: ctx.queryId, userId: identity.userId, transactionId: identity.transactionId, sessionId: ctx.session.pid,
-      databaseName: ctx.database, tableId: table.oid, startTime, fileName: object.url, lineNumber: line,
+      databaseName: ctx.database, tableId: table.oid, startTime, fileName: object.url, lineNumber: rejected.line,
       columnName: column?.name ?? '', columnType: column?.typeName ?? '', columnLength: column ? columnLengthText(column) : '',
-      position: problem.position, rawLine: rawLine.slice(0, RAW_TEXT_LIMIT), rawFieldValue: rawValue.slice(0, RAW_TEXT_LIMIT),
-      errorCode: problem.code, errorMessage: problem.message.slice(0, ERROR_MESSAGE_LIMIT),
+      position: rejected.position, rawLine: rejected.rawLine.slice(0, RAW_TEXT_LIMIT), rawFieldValue: rejected.rawValue.slice(0, RAW_TEXT_LIMIT),
+      errorCode: rejected.code, errorMessage: rejected.message.slice(0, ERROR_MESSAGE_LIMIT),
     });
     if (loadErrors.length > statement.maxError) {
       throw new CopyFailedError(
@@ -85,56 +103,80 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
     }
   };
 
-  /** One COPY text line for the record, or null when it is rejected. */
-  const rowFor = (object: SourceObject, item: Extract<ScanItem, { kind: 'record' }>): string | null => {
-    const text = decodeRecord(item.bytes);
-    let record: JsonValue;
-    try {
-      record = parseRecord(text);
-    } catch (error) {
-      // Where the record goes wrong; V8's message stands in (at the record's start) only if the check disagrees.
-      const fault = findJsonSyntaxError(text) ?? { offset: 0, reason: (error as Error).message };
-      const { line, column } = positionIn(text, fault.offset, item.firstLine, item.firstColumn);
-      reject(object, line, text, new FieldError(1216, `Invalid JSON: ${fault.reason} (line ${line}, column ${column})`, column));
-      return null;
-    }
-    let values: (JsonValue | undefined)[];
-    try {
-      values = mapRecord(record);
-    } catch (error) {
-      if (!(error instanceof FieldError)) throw error;
-      reject(object, item.lastLine, text, error);
-      return null;
-    }
-    const fields: (string | null)[] = new Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      try {
-        fields[i] = converters[i](values[i]);
-      } catch (error) {
-        if (!(error instanceof FieldError)) throw error;
-        reject(object, item.lastLine, text, error, i, rawFieldText(values[i]));
-        return null;
+  /** Each object's bytes, small objects read ahead in parallel; errors name the object. */
+  async function* objectSources(): AsyncGenerator<Started<{ object: SourceObject; bytes: AsyncIterable<Buffer> }>> {
+    for await (const object of objects) {
+      if (object.size <= SMALL_OBJECT_BYTES) {
+        yield started(readWhole(openObject(ctx.objectStore, object, statement.gzip)).then(
+          (bytes) => ({ object, bytes: once(bytes) }),
+          (error: unknown) => { throw readFailure(error, object); },
+        ));
+      } else {
+        yield started(Promise.resolve({ object, bytes: lazily(() => openObject(ctx.objectStore, object, statement.gzip)) }));
       }
     }
-    return encodeRow(fields);
-  };
+  }
 
-  async function* rows(): AsyncGenerator<string> {
-    try {
-      for await (const object of objects) {
-        try {
-          for await (const item of scanRecords(openObject(ctx.objectStore, object, statement.gzip))) {
-            ctx.signal.throwIfAborted();
-            if (item.kind === 'record') {
-              const row = rowFor(object, item);
-              if (row !== null && !statement.noLoad) yield row;
-            } else {
-              reject(object, item.lastLine, item.rawText, scanProblem(item));
-            }
+  /** Every segment of every object, converted here or by a worker, in order. */
+  async function* pieces(): AsyncGenerator<Started<Piece>> {
+    let objectIndex = 0;
+    for await (const { object, bytes } of inOrder(objectSources(), SMALL_OBJECTS_AHEAD)) {
+      const index = objectIndex++;
+      try {
+        for await (const segment of cutSegments(bytes, segmentBytes, 2 * MAX_RECORD_BYTES)) {
+          if ('rest' in segment) {
+            yield started(Promise.resolve({ object, index, start: segment.rest, outcome: null }));
+            break;
           }
-        } catch (error) {
-          throw readFailure(error, object);
+          const { start } = segment;
+          if (pool && segment.bytes.length >= minWorkerSegmentBytes) {
+            yield started(pool.run({ specKey, spec, maxRecordBytes: MAX_RECORD_BYTES, bytes: segment.bytes, start, last: segment.last })
+              .then((outcome) => ({ object, index, start, outcome })));
+          } else {
+            yield started(Promise.resolve({ object, index, start, outcome: convertSegment(segment.bytes, start, segment.last, converter, MAX_RECORD_BYTES) }));
+          }
         }
+      } catch (error) {
+        throw readFailure(error, object);
+      }
+    }
+  }
+
+  /** The rest of an object from `start`, in one pass of the scanner: for records that cross segments. */
+  async function* onePass(object: SourceObject, start: ScanStart): AsyncGenerator<string> {
+    let text = '';
+    try {
+      const bytes = skipBytes(openObject(ctx.objectStore, object, statement.gzip), start.offset);
+      for await (const item of scanRecords(bytes, MAX_RECORD_BYTES, start)) {
+        ctx.signal.throwIfAborted();
+        const result = item.kind === 'record' ? converter.convertBytes(item.bytes, item) : scanRejection(item);
+        if (typeof result !== 'string') reject(object, result);
+        else if ((text += result).length >= COPY_CHUNK_CHARS) {
+          yield text;
+          text = '';
+        }
+      }
+    } catch (error) {
+      throw readFailure(error, object);
+    }
+    if (text !== '') yield text;
+  }
+
+  async function* rows(): AsyncGenerator<string | Uint8Array> {
+    try {
+      let finishedIndex = -1; // an object read to its end by onePass, or stopped at gzip bytes
+      for await (const piece of inOrder(pieces(), 2 * Math.max(workers, 1) + 2)) {
+        ctx.signal.throwIfAborted();
+        if (piece.index === finishedIndex) continue;
+        const { outcome } = piece;
+        if (outcome === null || outcome.end === 'open') {
+          yield* onePass(piece.object, piece.start);
+          finishedIndex = piece.index;
+          continue;
+        }
+        for (const rejected of outcome.rejections) reject(piece.object, rejected);
+        if (outcome.text.length > 0) yield outcome.text;
+        if (outcome.end === 'done') finishedIndex = piece.index;
       }
     } catch (error) {
       stopReason = error;
@@ -146,7 +188,7 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
   const sql = `COPY ${table.sqlName} (${table.columns.map((c) => quoteIdentifier(c.name)).join(', ')}) FROM STDIN`;
   let rowsLoaded: number;
   try {
-    rowsLoaded = await ctx.session.copyFrom(sql, inChunks(rows()));
+    rowsLoaded = await ctx.session.copyFrom(sql, rows());
   } catch (error) {
     throw stopReason ?? error;
   }
@@ -156,37 +198,82 @@ export async function executeCopy(copySql: string, ctx: CopyContext): Promise<Co
   return { rowsLoaded, loadErrors };
 }
 
+/** A segment's outcome with its place; no outcome: the object is read from `start` in one pass. */
+interface Piece {
+  object: SourceObject;
+  index: number;
+  start: ScanStart;
+  outcome: SegmentOutcome | WorkerOutcome | null;
+}
+
+/** Work already under way. Boxed: an async generator would wait for a promise it yields. */
+interface Started<T> {
+  result: Promise<T>;
+}
+
+function started<T>(result: Promise<T>): Started<T> {
+  result.catch(() => undefined); // awaited in order by inOrder; unobserved if the consumer stops first
+  return { result };
+}
+
+/**
+ * The results of the work `source` starts, in order, keeping up to `depth` of it under way: reads and
+ * workers run ahead of the consumer, and memory stays bounded.
+ */
+async function* inOrder<T>(source: AsyncIterable<Started<T>>, depth: number): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const started: Promise<T>[] = [];
+  let exhausted = false;
+  try {
+    for (;;) {
+      while (!exhausted && started.length < depth) {
+        const next = await iterator.next();
+        if (next.done) exhausted = true;
+        else started.push(next.value.result);
+      }
+      const head = started.shift();
+      if (head === undefined) return;
+      yield await head;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+async function readWhole(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
+
+async function* lazily(open: () => AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield* open();
+}
+
+async function* skipBytes(stream: AsyncIterable<Buffer>, count: number): AsyncGenerator<Buffer> {
+  let left = count;
+  for await (const chunk of stream) {
+    if (left >= chunk.length) {
+      left -= chunk.length;
+      continue;
+    }
+    yield left > 0 ? chunk.subarray(left) : chunk;
+    left = 0;
+  }
+}
+
 async function isEmpty(session: EngineSession, table: TargetTable): Promise<boolean> {
   const { rows } = await session.query(`SELECT 1 FROM ${table.sqlName} LIMIT 1`);
   return rows.length === 0;
 }
 
-function formatOption(option: string, spec: string): TimeFormat {
-  const format = timeFormat(spec);
-  if (!format) throw new CopyFailedError(`Invalid ${option} '${spec}': unsupported format element`);
-  return format;
-}
-
-/** Scanner problems are invalid input lines (1216), placed where they are. */
-function scanProblem(item: ScanProblem): FieldError {
-  const at = `(line ${item.lastLine}, column ${item.column})`;
-  const reason = ((): string => {
-    switch (item.kind) {
-      case 'junk':
-        return 'only whitespace may separate JSON objects';
-      case 'broken-string':
-        return 'unterminated string, a JSON string cannot hold a raw line break';
-      case 'too-large':
-        return `the object that starts at line ${item.firstLine}, column ${item.firstColumn} is ${item.size} bytes, over the 4 MB limit`;
-      case 'unterminated':
-        return item.inString
-          ? `unterminated string, the file ends inside it (the object starts at line ${item.firstLine}, column ${item.firstColumn})`
-          : `the file ends inside the object that starts at line ${item.firstLine}, column ${item.firstColumn}`;
-      case 'gzip':
-        return 'the file looks gzip-compressed (it starts with the bytes 1f 8b); COPY reads gzip files only with the GZIP option';
-    }
-  })();
-  return new FieldError(1216, `Invalid JSON: ${reason} ${at}`, item.column);
+function checkedFormat(option: string, spec: string): string {
+  if (!timeFormat(spec)) throw new CopyFailedError(`Invalid ${option} '${spec}': unsupported format element`);
+  return spec;
 }
 
 /** Errors reading an object (gzip, file system) fail the COPY and name the object; our own errors pass through. */
@@ -198,8 +285,8 @@ function readFailure(error: unknown, object: SourceObject): unknown {
   return new CopyFailedError(`Failed to read '${object.url}': ${detail}`);
 }
 
-async function recordMapper(statement: CopyStatement, table: TargetTable, store: ObjectStore): Promise<RecordMapper> {
-  const names = table.columns.map((c) => c.name);
+/** How records map to columns: the JSONPaths file's paths, or 'auto'. */
+async function recordMapping(statement: CopyStatement, table: TargetTable, store: ObjectStore): Promise<ConversionSpec['mapping']> {
   if (statement.json.mode === 'jsonpaths') {
     const text = await readSmallObject(store, statement.json.location, 'JSONPaths');
     let paths: PathStep[][] | null;
@@ -210,29 +297,16 @@ async function recordMapper(statement: CopyStatement, table: TargetTable, store:
       throw error;
     }
     if (paths !== null) {
-      if (paths.length !== names.length) {
+      if (paths.length !== table.columns.length) {
         throw new CopyFailedError(
-          `Number of jsonpaths and the number of columns should match. JSONPath size: ${paths.length}, Number of columns in table or column list: ${names.length}`,
+          `Number of jsonpaths and the number of columns should match. JSONPath size: ${paths.length}, Number of columns in table or column list: ${table.columns.length}`,
         );
       }
-      const steps = paths;
-      return (record) => steps.map((path) => selectPath(record, path));
+      return { mode: 'jsonpaths', paths };
     }
     // A file whose top-level key is not "jsonpaths": Redshift silently maps as 'auto'.
   }
-  const ignoreCase = statement.json.mode === 'auto' && statement.json.ignoreCase;
-  return (record) => {
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      throw new FieldError(1216, "Invalid JSON: 'auto' needs each record to be a JSON object");
-    }
-    if (!ignoreCase) return names.map((name) => (Object.hasOwn(record, name) ? record[name] : undefined));
-    const byLowerKey = new Map<string, JsonValue>();
-    for (const [key, value] of Object.entries(record)) {
-      const lower = key.toLowerCase();
-      if (!byLowerKey.has(lower)) byLowerKey.set(lower, value);
-    }
-    return names.map((name) => byLowerKey.get(name));
-  };
+  return { mode: 'auto', ignoreCase: statement.json.mode === 'auto' && statement.json.ignoreCase };
 }
 
 async function sessionIdentity(session: EngineSession): Promise<{ userId: number; transactionId: number }> {

@@ -51,11 +51,18 @@ function isWhitespace(b: number): boolean {
   return b === SPACE || b === LF || b === CR || b === TAB;
 }
 
+/** Where scanning starts: a line start between records, `offset` bytes into the object. */
+export interface ScanStart {
+  line: number;
+  offset: number;
+}
+
 export async function* scanRecords(
   source: AsyncIterable<Buffer | string>,
   maxRecordBytes = MAX_RECORD_BYTES,
+  start: ScanStart = { line: 1, offset: 0 },
 ): AsyncGenerator<ScanItem> {
-  const scanner = new RecordScanner(maxRecordBytes);
+  const scanner = new RecordScanner(maxRecordBytes, start);
   for await (const chunk of source) {
     yield* scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
     if (scanner.done) return;
@@ -67,11 +74,11 @@ export async function* scanRecords(
  * The scanning state machine, fed chunk by chunk. Synchronous on purpose: V8 optimises a hot loop in a
  * plain method far sooner than one inside an async generator.
  */
-class RecordScanner {
-  private line = 1;
-  /** Offset in the stream of the current chunk's first byte, and of the current line's first byte. */
-  private base = 0;
-  private lineStart = 0;
+export class RecordScanner {
+  private line: number;
+  /** Offset in the object of the current chunk's first byte, and of the current line's first byte. */
+  private base: number;
+  private lineStart: number;
   /**
    * 'skip': after a broken string, the rest of its record. A line whose first character is indented
    * no deeper than the record's start resumes the scan: at it when it opens a record, after it when it
@@ -97,10 +104,20 @@ class RecordScanner {
   /** In 'skip', whether the current line's first character has been seen. */
   private skipLineSeen = false;
 
-  constructor(private readonly maxRecordBytes: number) {}
+  constructor(private readonly maxRecordBytes: number, start: ScanStart = { line: 1, offset: 0 }) {
+    this.line = start.line;
+    this.base = start.offset;
+    this.lineStart = start.offset;
+  }
 
+  /** After gzip's magic bytes: the rest of the object is not scanned. */
   get done(): boolean {
     return this.mode === 'done';
+  }
+
+  /** Between records: nothing read so far carries over into the next bytes. */
+  get between(): boolean {
+    return this.mode === 'between';
   }
 
   /** The items that end in this chunk. */
@@ -195,7 +212,7 @@ class RecordScanner {
   }
 
   /** What is left when the stream ends. */
-  end(): ScanItem[] {
+  end(): ScanProblem[] {
     if (this.mode === 'record') {
       const offset = this.base; // just past the last byte
       return [{
@@ -254,7 +271,7 @@ class RecordScanner {
     this.escaped = false;
   }
 
-  private finishJunk(): ScanItem {
+  private finishJunk(): ScanProblem {
     const head = Buffer.concat(this.junk);
     this.junk = [];
     this.junkSize = 0;

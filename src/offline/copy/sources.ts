@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { NoSuchBucketError, type ObjectStore } from '../s3/object-store';
+import { NoSuchBucketError, type ObjectStore, type StoredObject } from '../s3/object-store';
 import { parseS3Url, s3Url, type S3Location } from '../s3/s3-url';
 import { CopyFailedError } from './errors';
 
@@ -14,6 +14,8 @@ const SMALL_FILE_LIMIT = 16 * 1024 * 1024;
 export interface SourceObject extends S3Location {
   /** The full s3:// URL, as load-error rows show it. */
   url: string;
+  /** Its size in bytes, as listed. */
+  size: number;
 }
 
 /** Every object whose key starts with the prefix, in key order; none is an error, as in Redshift. */
@@ -21,7 +23,7 @@ export async function* objectsUnderPrefix(store: ObjectStore, prefix: S3Location
   let found = false;
   for await (const object of s3Call(() => store.list(prefix.bucket, prefix.key))) {
     found = true;
-    yield { bucket: object.bucket, key: object.key, url: s3Url(object) };
+    yield { bucket: object.bucket, key: object.key, url: s3Url(object), size: object.size };
   }
   if (!found) throw new CopyFailedError(`The specified S3 prefix '${prefix.key}' does not exist`);
 }
@@ -47,22 +49,23 @@ export async function manifestObjects(store: ObjectStore, manifest: S3Location):
     if (!location || typeof mandatory !== 'boolean') {
       throw new CopyFailedError(`Invalid ${where}: entry ${i} needs an s3:// "url" and an optional boolean "mandatory"`);
     }
-    if (await objectExists(store, location)) objects.push({ ...location, url: s3Url(location) });
+    const listed = await listedObject(store, location);
+    if (listed) objects.push({ ...location, url: s3Url(location), size: listed.size });
     else if (mandatory) throw new CopyFailedError(`Manifest file '${s3Url(location)}' is mandatory but does not exist (${where})`);
   }
   if (objects.length === 0) throw new CopyFailedError(`No files found to load: ${where} lists none that exists`);
   return objects;
 }
 
-/** An exact key sorts first among the keys it prefixes, so the first listed object tells. */
-async function objectExists(store: ObjectStore, location: S3Location): Promise<boolean> {
-  for await (const object of s3Call(() => store.list(location.bucket, location.key))) return object.key === location.key;
-  return false;
+/** The object at exactly this key, if any: an exact key sorts first among the keys it prefixes. */
+async function listedObject(store: ObjectStore, location: S3Location): Promise<StoredObject | null> {
+  for await (const object of s3Call(() => store.list(location.bucket, location.key))) return object.key === location.key ? object : null;
+  return null;
 }
 
 /** Reads a manifest or JSONPaths file whole (they are small), failing the COPY when it is missing or too large. */
 export async function readSmallObject(store: ObjectStore, location: S3Location, what: string): Promise<string> {
-  if (!(await objectExists(store, location))) throw new CopyFailedError(`The ${what} file '${s3Url(location)}' does not exist`);
+  if (!(await listedObject(store, location))) throw new CopyFailedError(`The ${what} file '${s3Url(location)}' does not exist`);
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of store.open(location.bucket, location.key) as AsyncIterable<Buffer>) {

@@ -38,9 +38,12 @@ export function parseTimestamp(text: string, format: TimeFormat): string | null 
 }
 
 const EPOCH_NUMBER = /^(-?\d+)(?:\.(\d+))?$/;
+const WHOLE_NUMBER = /^-?\d{1,15}$/;
 
 /** `unitMs` = 1 for milliseconds, 1000 for seconds. The fraction of a unit is kept to the microsecond. */
 function fromEpoch(text: string, unitMs: number): string | null {
+  // The usual case, a whole number of milliseconds or seconds, without the general path's arithmetic.
+  if (WHOLE_NUMBER.test(text)) return formatUtc(new Date(Number(text) * unitMs));
   const match = EPOCH_NUMBER.exec(text);
   if (!match) return null;
   const whole = Number(match[1]);
@@ -56,10 +59,17 @@ function formatUtc(date: Date, extraMicros = 0): string | null {
   const year = date.getUTCFullYear();
   if (year < 1 || year > 9999) return null;
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  const micros = date.getUTCMilliseconds() * 1000 + extraMicros;
-  const fraction = micros === 0 ? '' : '.' + String(micros).padStart(6, '0').replace(/0+$/, '');
+  const fraction = extraMicros === 0 ? MILLISECOND_FRACTIONS[date.getUTCMilliseconds()] : microsecondFraction(date.getUTCMilliseconds() * 1000 + extraMicros);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction}`;
 }
+
+/** '.123456' without trailing zeros; '' for none. */
+function microsecondFraction(micros: number): string {
+  return micros === 0 ? '' : '.' + String(micros).padStart(6, '0').replace(/0+$/, '');
+}
+
+/** The fraction for each whole millisecond, made once: most timestamps need nothing finer. */
+const MILLISECOND_FRACTIONS = Array.from({ length: 1000 }, (_, ms) => microsecondFraction(ms * 1000));
 
 interface Parts {
   year: number; month: number; day: number; hour: number; minute: number; second: number;

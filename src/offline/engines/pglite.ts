@@ -10,7 +10,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../threads/start-worker';
 import { describeFields, TypeNames } from './cells';
 import { lockDataDir } from './data-dir-lock';
 import type { Engine, EngineSession, QueryOutcome } from './engine';
@@ -158,7 +159,7 @@ class PgliteWorker {
   }
 
   static async start(dataDir: string): Promise<PgliteWorker> {
-    const worker = startWorker({ dataDir });
+    const worker = startWorker(__filename, 'pglite-worker', { dataDir } satisfies PgliteWorkerData);
     const ready = await new Promise<PgliteReady>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (message: PgliteReady | { ready: false; message: string }) => {
@@ -197,15 +198,6 @@ class PgliteWorker {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
-}
-
-/** Starts pglite-worker; from TypeScript sources (tsx, jest) the worker registers tsx itself. */
-function startWorker(workerData: PgliteWorkerData): Worker {
-  const extension = path.extname(__filename);
-  const workerFile = path.join(__dirname, `pglite-worker${extension}`);
-  if (extension === '.js') return new Worker(workerFile, { workerData });
-  const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(workerFile)});`;
-  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 class PgliteSession implements EngineSession {
