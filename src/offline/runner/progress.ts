@@ -5,6 +5,7 @@
  * failed run is reported by, and hands each stage's state to a live display (LiveProgress) when one is
  * given.
  */
+import type { CompactionResult } from '../../pipeline/compact-songs';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { StatementProgress } from '../../pipeline/poll';
 import type { LoadReport } from '../../pipeline/report';
@@ -195,6 +196,12 @@ export class ProgressReporter {
       const passed = result.checks.filter((check) => check.failures === 0).length;
       return { text: 'done', state: 'done', detail: `${passed} of ${result.checks.length} checks passed` };
     }
+    if (isCompactionResult(result)) {
+      const { sourceObjects, records, parts, leftOut, seconds } = result;
+      const kept = leftOut > 0 ? `, ${leftOut} left out (listed as they are)` : '';
+      const detail = `${sourceObjects.toLocaleString('en-US')} objects → ${parts} parts${kept}`;
+      return { text: `${records} songs from ${detail} in ${seconds.toFixed(1)}s`, state: 'done', detail };
+    }
     if (!isStatementProgress(result)) return { text: 'done', state: 'done', detail: 'done' };
     const { stage, statementId, status, resultRows, waitSeconds } = result;
     const id = statementId.slice(0, 8);
@@ -325,4 +332,9 @@ export class LiveProgress {
   private render(): void {
     if (!this.stopped && this.stages.size > 0) this.logUpdate(this.frame());
   }
+}
+
+/** compactSongs' output (src/pipeline/compact-songs.ts). */
+function isCompactionResult(value: unknown): value is CompactionResult {
+  return typeof value === 'object' && value !== null && 'manifest' in value && 'parts' in value && 'sourceObjects' in value;
 }
