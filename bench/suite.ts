@@ -72,8 +72,8 @@ function markdown(rows: Row[], about: string): string {
     ...rows.map((r) => `| ${fmt(r.events)} | ${r.engine} | ${Object.entries(r.stageMs ?? {}).map(([stage, ms]) => `${stage} ${sec(ms)}`).join(', ') || '–'} |`),
     '',
     'End-to-end run: `sparkify run`\'s state machine, handlers and emulator, start-up and summary included. COPY via Data API: the stageEvents',
-    'stage alone (TRUNCATE + COPY of log_data/ as JSON with jsonpaths), submit to FINISHED. Engine raw COPY: the engine\'s own',
-    '`COPY FROM STDIN` of the same rows already converted to text. Peak RSS: the bench process (for postgres the server\'s',
+    'stage alone (CREATE TABLE + COPY of log_data/ as JSON with jsonpaths), submit to FINISHED. Engine raw COPY: the engine\'s own',
+    '`COPY FROM STDIN` of the same rows already converted to text, into a regular table as staging is. Peak RSS: the bench process (for postgres the server\'s',
     'own processes are not included; for PGlite the engine is in the process).',
   ];
   return `${lines.join('\n')}\n`;

@@ -36,10 +36,16 @@ export interface PgliteReady {
   pid: number;
 }
 
+/**
+ * PGlite's default 128 MB of shared buffers makes its WASM memory 189 MB; 16 MB makes it 128 MB. The
+ * data directory is on disk, so the operating system's page cache still holds what the buffers do not.
+ */
+const MEMORY_SETTINGS = [`shared_buffers=${process.env.SPARKIFY_PGLITE_SHARED_BUFFERS ?? '16MB'}`];
+
 async function main(): Promise<void> {
   const port = parentPort!;
   const { dataDir } = workerData as PgliteWorkerData;
-  const db = await PGlite.create(dataDir);
+  const db = await PGlite.create(dataDir, { postgresqlconf: MEMORY_SETTINGS });
   // Every type known now gets the shared text parser; types created later arrive as PGlite's raw text.
   const parsers: Record<number, (text: string) => Cell> = {};
   const types = await db.query<[number]>('select oid::int4 from pg_catalog.pg_type', [], { rowMode: 'array' });

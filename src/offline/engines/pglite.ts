@@ -14,12 +14,15 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../threads/start-worker';
 import { describeFields, TypeNames } from './cells';
 import { lockDataDir } from './data-dir-lock';
+import { seedDataDir } from './pglite-template';
 import type { Engine, EngineSession, QueryOutcome } from './engine';
 import { ExclusiveLock } from './exclusive-lock';
 import type { PgliteReady, PgliteReply, PgliteRequest, PgliteWorkerData, RawResult } from './pglite-worker';
 
 /** COPY input goes to PGlite in blobs of about this size, each ending on a line boundary. */
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024;
+/** Blobs handed to PGlite and not yet loaded: the next waits while one loads. */
+const COPY_PARTS_IN_FLIGHT = 2;
 
 type RequestBody = PgliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -62,6 +65,7 @@ export class PgliteEngine implements Engine {
       releaseDataDir = () => rm(dataDir, { recursive: true, force: true });
     }
     try {
+      await seedDataDir(dataDir);
       const engine = new PgliteEngine(await PgliteWorker.start(dataDir), dataDir, releaseDataDir);
       await engine.typeNames.load(async (sql) => engine.query(sql, []));
       return engine;
@@ -220,20 +224,35 @@ class PgliteSession implements EngineSession {
     this.assertOpen();
     const blobSql = copyFromBlob(copySql);
     let rowsLoaded = 0;
+    // Parts already sent: the engine works through one while the next is prepared and queued.
+    const inFlight: Promise<number>[] = [];
+    const send = async (parts: (string | Uint8Array)[]) => {
+      const part = this.engine.copyPart(blobSql, parts);
+      part.catch(() => undefined); // awaited below; a failure surfaces there
+      inFlight.push(part);
+      if (inFlight.length >= COPY_PARTS_IN_FLIGHT) rowsLoaded += await inFlight.shift()!;
+    };
     let parts: (string | Uint8Array)[] = [];
     let partBytes = 0;
-    const flush = async () => {
-      if (partBytes === 0) return;
-      rowsLoaded += await this.engine.copyPart(blobSql, parts);
-      parts = [];
-      partBytes = 0;
-    };
-    for await (const chunk of data) {
-      parts.push(chunk);
-      partBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-      if (partBytes >= COPY_CHUNK_BYTES) await flush();
+    try {
+      for await (const chunk of data) {
+        parts.push(chunk);
+        partBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+        if (partBytes >= COPY_CHUNK_BYTES) {
+          await send(parts);
+          parts = [];
+          partBytes = 0;
+        }
+      }
+      if (partBytes > 0) await send(parts);
+    } finally {
+      // Every part sent is settled before the session moves on, also when the input failed.
+      const settled = await Promise.allSettled(inFlight);
+      for (const outcome of settled) {
+        if (outcome.status === 'rejected') throw outcome.reason;
+        rowsLoaded += outcome.value;
+      }
     }
-    await flush();
     return rowsLoaded;
   }
 
