@@ -31,7 +31,8 @@ const VARIANTS = {
   clusterWithSecret: [`secretArn=${SECRET_ARN}`, 'copyRoleArn=arn:aws:iam::123456789012:role/sparkify-copy', 'pauseAfterLoad=true'],
   workgroup: ['warehouse=workgroup', 'workgroupName=sparkify-wg', `workgroupArn=${WORKGROUP_ARN}`],
   newCluster: ['warehouse=new-cluster', 'clusterId=sparkify-new', 'nodeType=ra3.4xlarge', 'numberOfNodes=2', 'pauseAfterLoad=true',
-    'songData=s3://sparkify-songs/song_data', 'logData=s3://sparkify-raw/events/log_data', 'logJsonPath=s3://sparkify-raw/events/jsonpaths.json'],
+    'songData=s3://sparkify-songs/song_data', 'logData=s3://sparkify-raw/events/log_data', 'logJsonPath=s3://sparkify-raw/events/jsonpaths.json',
+    'compactedSongs=s3://sparkify-staging/compacted_songs', 'compactSlices=4'],
   newServerless: ['warehouse=new-serverless', 'namespaceName=sparkify-ns', 'workgroupName=sparkify-wg', 'baseCapacity=32'],
 } satisfies Record<string, string[]>;
 type Variant = keyof typeof VARIANTS;
@@ -215,12 +216,33 @@ describe('warehouse: a new cluster created by the stack', () => {
         { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-raw/events/log_data*' },
         { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-songs/song_data*' },
         { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-raw/events/jsonpaths.json' },
+        // The compacted song objects and manifests (compactedSongs), which COPY reads through a manifest.
+        { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-staging/compacted_songs/*' },
       ] },
       { Sid: 'ListTheSourcePrefixes', Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-raw' },
         Condition: { StringLike: { 's3:prefix': ['events/log_data*'] } } },
       { Sid: 'ListTheSourcePrefixes1', Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-songs' },
         Condition: { StringLike: { 's3:prefix': ['song_data*'] } } },
     ]);
+  });
+
+  test('with compactedSongs: compaction is available, and the ETL role may list and read the songs and write only the compacted prefix', () => {
+    expect(environment('newCluster')).toMatchObject({ S3_COMPACTED_SONGS: 's3://sparkify-staging/compacted_songs', COMPACT_TARGET_MB: '64', COMPACT_SLICES: '4' });
+    expect(environment('cluster')).not.toHaveProperty('S3_COMPACTED_SONGS');
+    const policies: any[] = templates.newCluster.Resources.EtlFunctionRole.Properties.Policies;
+    expect(policies.map((policy) => policy.PolicyName)).toEqual(['redshift-data-api', 'compact-songs']);
+    expect(policies[1].PolicyDocument.Statement).toEqual([
+      { Sid: 'ReadTheSongObjects', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-songs/song_data*' } },
+      { Sid: 'ListTheSongPrefix', Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-songs' },
+        Condition: { StringLike: { 's3:prefix': ['song_data*'] } } },
+      { Sid: 'WriteTheCompactedSongs', Effect: 'Allow', Action: ['s3:PutObject', 's3:GetObject'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::sparkify-staging/compacted_songs/*' } },
+    ]);
+    // Without it (every other variant): no S3 rights at all for the ETL role.
+    for (const variant of ['cluster', 'clusterWithSecret', 'workgroup', 'newServerless'] as const) {
+      expect([variant, JSON.stringify(templates[variant].Resources.EtlFunctionRole).match(/"s3:/)]).toEqual([variant, null]);
+    }
+    expect(templates.newCluster.Resources.CompactSongsLambdaFunction.Properties).toMatchObject({ Timeout: 900, MemorySize: 1024 });
   });
 
   test('the handlers use the new cluster, its managed secret and its COPY role; the ETL role may pause it and read that secret', () => {
@@ -284,6 +306,7 @@ describe('bad parameters', () => {
     ['logData=s3:/udacity-dend/log_data', /Parameter logData: .* is not an S3 URL/],
     ['s3Region=us-west', /Parameter s3Region: "us-west" is not an AWS region/],
     [`workgroupArn=${WORKGROUP_ARN}`, /Parameter workgroupArn: applies to warehouse=workgroup only/],
+    ['compactedSongs=s3://udacity-dend/song_data/compacted', /Parameter compactedSongs: must not overlap songData \(s3:\/\/udacity-dend\/song_data\)/],
   ])('npx serverless package --param="%s" fails naming the parameter', async (param, message) => {
     const failure = await run('npx', [...packageArgs([param]), '--package', path.join(outputDir, 'bad')], { cwd: projectRoot, env: packagingEnv(), timeout: 120_000 })
       .then(() => undefined, (error: { code: number; stdout: string; stderr: string }) => error);
