@@ -13,6 +13,8 @@ import { CopyFailedError } from './errors';
 import { parseJsonPathsFile, JsonPathsError, type PathStep } from './jsonpaths';
 import { ERROR_MESSAGE_LIMIT, RAW_TEXT_LIMIT, type LoadErrorRow } from './load-errors';
 import { defaultParseWorkers, parsePool, type WorkerOutcome } from './parse-pool';
+
+export { defaultParseWorkers } from './parse-pool';
 import { COPY_CHUNK_CHARS } from './pg-text';
 import { RecordConverter, scanRejection, type ConversionSpec, type Rejection } from './record-converter';
 import { MAX_RECORD_BYTES, scanRecords, type ScanStart } from './record-scanner';

@@ -82,9 +82,15 @@ export function parsePool(size: number): ParsePool {
   return pool;
 }
 
-/** Workers by default: one per core, at most 4 (beyond that the engine's COPY is the limit). */
-export function defaultParseWorkers(): number {
+/**
+ * Parse workers for a COPY into an engine of this kind; SPARKIFY_COPY_WORKERS overrides. A server engine
+ * gets one per core, at most 4 (beyond that its own COPY is the limit). PGlite runs its COPY on a
+ * thread of this process, so the COPY's own thread and PGlite's already fill two cores: it gets the
+ * cores beyond those (none on a 2-core machine, where workers only cost memory; see docs/offline.md).
+ */
+export function defaultParseWorkers(engine: 'pglite' | 'postgres' = 'postgres'): number {
   const configured = process.env.SPARKIFY_COPY_WORKERS;
   if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
-  return Math.min(4, os.availableParallelism());
+  const cores = os.availableParallelism();
+  return engine === 'pglite' ? Math.min(4, Math.max(0, cores - 2)) : Math.min(4, cores);
 }

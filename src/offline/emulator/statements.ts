@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { executeCopy, recordLoadErrors, CopyFailedError, type LoadErrorRow } from '../copy';
+import { defaultParseWorkers, executeCopy, recordLoadErrors, CopyFailedError, type LoadErrorRow } from '../copy';
 import { bindNamedParameters, toRedshiftError, translate, SqlError, type FailedTransaction } from '../dialect';
 import type { Engine, EngineSession } from '../engines';
 import type { ObjectStore } from '../s3/object-store';
@@ -307,7 +307,7 @@ export class StatementRunner {
           queryId: unit.redshiftQueryId,
           database: context.database,
           userName: context.dbUser ?? 'awsuser',
-        });
+        }, { workers: defaultParseWorkers(this.engine.kind) });
         loadErrors.push(...outcome.loadErrors);
         unit.result = undefined;
         unit.resultRows = outcome.rowsLoaded;

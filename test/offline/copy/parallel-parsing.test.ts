@@ -84,7 +84,7 @@ describe('parallel parsing', () => {
   });
 
   /** The rows in load order and the load errors, without what differs between two runs (start time, transaction). */
-  async function load(parsing: Partial<ParseOptions>, sql = COPY_SQL): Promise<{ rows: unknown[][]; loadErrors: Omit<LoadErrorRow, 'startTime'>[]; rowsLoaded: number }> {
+  async function load(parsing: Partial<ParseOptions>, sql = COPY_SQL): Promise<{ rows: unknown[][]; loadErrors: Omit<LoadErrorRow, 'startTime' | 'transactionId'>[]; rowsLoaded: number }> {
     await session.query('TRUNCATE songs RESTART IDENTITY');
     const outcome = await executeCopy(sql, context(), parsing);
     const { rows } = await session.query('SELECT id, name, plays, ts::text, big::text FROM songs ORDER BY seq');
