@@ -25,13 +25,14 @@ import { readSql } from '../src/pipeline/sql-files';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const USAGE = `Usage: npm run bench -- [--events N] [--songs N] [--engine pglite|postgres] [--database-url URL] [--copy-only]
+const USAGE = `Usage: npm run bench -- [--events N] [--songs N] [--days N] [--engine pglite|postgres] [--database-url URL] [--copy-only]
 
 Prints offline performance figures and asserts nothing: generating a dataset, the whole offline run, the
 COPY stage alone through the Data API, the engine's own COPY FROM STDIN of the same rows, peak RSS.
 
   --events N            events to generate, at least 10 (default 50000)
   --songs N             songs in the catalogue (default 1000)
+  --days N              days of events, one log file each (default 10)
   --engine E            pglite (default, embedded) or postgres
   --database-url URL    the PostgreSQL server for --engine postgres
   --copy-only           skip the end-to-end run, time the COPYs
@@ -40,6 +41,7 @@ COPY stage alone through the Data API, the engine's own COPY FROM STDIN of the s
 interface BenchOptions {
   events: number;
   songs: number;
+  days: number;
   engine: EngineKind;
   databaseUrl?: string;
   copyOnly: boolean;
@@ -50,6 +52,7 @@ interface BenchOptions {
 export interface BenchFigures {
   events: number;
   songs: number;
+  days: number;
   engine: EngineKind;
   generateMs: number;
   runMs: number | null;
@@ -69,6 +72,7 @@ function parseOptions(args: string[]): BenchOptions | 'help' {
     options: {
       events: { type: 'string', default: '50000' },
       songs: { type: 'string', default: '1000' },
+      days: { type: 'string', default: '10' },
       engine: { type: 'string', default: 'pglite' },
       'database-url': { type: 'string' },
       'copy-only': { type: 'boolean', default: false },
@@ -80,14 +84,15 @@ function parseOptions(args: string[]): BenchOptions | 'help' {
   if (values.help) return 'help';
   const events = Number(values.events);
   const songs = Number(values.songs);
+  const days = Number(values.days);
   const engine = values.engine as EngineKind;
   if (!Number.isInteger(events) || events < 10 || !Number.isInteger(songs) || songs < 1) throw new Error('--events (≥ 10) and --songs take whole numbers');
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new Error('--days takes a whole number from 1 to 366');
   if (engine !== 'pglite' && engine !== 'postgres') throw new Error('--engine is pglite or postgres');
   if (engine === 'postgres' && !values['database-url']) throw new Error('--engine postgres needs --database-url');
-  return { events, songs, engine, databaseUrl: values['database-url'], copyOnly: values['copy-only'], jsonOut: values['json-out'] };
+  return { events, songs, days, engine, databaseUrl: values['database-url'], copyOnly: values['copy-only'], jsonOut: values['json-out'] };
 }
 
-const DAYS = 10;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const perSecond = (rows: number, ms: number) => `${fmt(rows / (ms / 1000))} rows/s`;
@@ -129,18 +134,18 @@ async function eventsAsCopyText(bucket: string, out: string): Promise<number> {
   return rows;
 }
 
-async function main({ events, songs, engine, databaseUrl, copyOnly, jsonOut }: BenchOptions): Promise<void> {
-  const figures: BenchFigures = { events, songs, engine, generateMs: 0, runMs: null, copyMs: 0, copiedRows: 0, rawCopyMs: 0, rawRows: 0, peakRssMb: 0, stageMs: {} };
+async function main({ events, songs, days, engine, databaseUrl, copyOnly, jsonOut }: BenchOptions): Promise<void> {
+  const figures: BenchFigures = { events, songs, days, engine, generateMs: 0, runMs: null, copyMs: 0, copiedRows: 0, rawCopyMs: 0, rawRows: 0, peakRssMb: 0, stageMs: {} };
   const stageStart = new Map<string, number>();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-'));
   const bucket = path.join(tmp, 'bucket');
   try {
     // PGlite keeps its data in a folder, as `sparkify run` does; in memory the table itself would fill the RSS.
     const dataDir = (name: string) => (engine === 'pglite' ? path.join(tmp, name) : undefined);
-    console.log(`sparkify bench: ${fmt(events)} events, ${fmt(songs)} songs, engine ${engine}, ${os.cpus().length} CPUs, Node ${process.version}`);
+    console.log(`sparkify bench: ${fmt(events)} events over ${days} days, ${fmt(songs)} songs, engine ${engine}, ${os.cpus().length} CPUs, Node ${process.version}`);
 
     const [dataset, generateMs] = await timed(() =>
-      generateDataset({ outDir: bucket, songs, users: Math.max(10, Math.round(events / 1000)), days: DAYS, eventsPerDay: Math.ceil(events / DAYS), seed: 'bench' }));
+      generateDataset({ outDir: bucket, songs, users: Math.max(10, Math.round(events / 1000)), days, eventsPerDay: Math.ceil(events / days), seed: 'bench' }));
     figures.generateMs = generateMs;
     const bytes = await folderBytes(bucket);
     console.log(`generate:            ${fmt(dataset.expected.staging_events)} events in ${seconds(generateMs)} (${fmt(dataset.expected.staging_events / (generateMs / 1000))} events/s), ${(bytes / 1e6).toFixed(1)} MB on disk; peak RSS ${peakRssMb()}`);
@@ -182,6 +187,8 @@ async function main({ events, songs, engine, databaseUrl, copyOnly, jsonOut }: B
     } finally {
       await runner.stop();
     }
+    // The run's peak, before the raw COPY below starts an engine of its own in this process.
+    figures.peakRssMb = process.resourceUsage().maxRSS / 1024;
 
     const copyText = path.join(tmp, 'events.copy');
     const rows = await eventsAsCopyText(bucket, copyText);
@@ -206,7 +213,6 @@ async function main({ events, songs, engine, databaseUrl, copyOnly, jsonOut }: B
     } finally {
       await rawEngine.close();
     }
-    figures.peakRssMb = process.resourceUsage().maxRSS / 1024;
     if (jsonOut) writeFileSync(jsonOut, JSON.stringify(figures));
   } finally {
     await rm(tmp, { recursive: true, force: true });

