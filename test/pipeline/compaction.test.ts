@@ -18,6 +18,7 @@ import { submitStatement } from '../../src/redshift/data-api';
 import type { GeneratedDataset } from '../../src/datagen';
 import { writeTestDataset } from '../support/dataset';
 import { runSql, startTestEmulator, type TestEmulator } from '../support/engines';
+import { loadHandlers, setHandlerEnvironment, testContext, type Handlers } from './support/handlers';
 import { OFFLINE_ENV } from './support/pipeline-sql';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -221,5 +222,35 @@ describe('on the emulator', () => {
 
   test('without S3_COMPACTED_SONGS there is nowhere to write: compaction says so', async () => {
     await expect(compactSongs(s3, loadConfig(OFFLINE_ENV), 'manual')).rejects.toThrow('Song compaction is not configured: S3_COMPACTED_SONGS is not set');
+  });
+
+  describe('the Lambdas (functions/compactSongs, planRun, stageSongs), as a person runs them by hand', () => {
+    let handlers: Handlers;
+    const songCount = async (runId: string) => (await runSql(emulator.client, `SELECT COUNT(*) AS n FROM staging_songs_${runId}`)).rows[0].n;
+
+    afterEach(() => handlers?.client().destroy());
+
+    test('compactSongs then stageSongs with {"run": {"compactSongs": true}} load the songs through the manual manifest', async () => {
+      // The S3 client finds the emulator the way the offline runner tells it: AWS_ENDPOINT_URL_S3.
+      setHandlerEnvironment(emulator.endpoint, { AWS_ENDPOINT_URL_S3: emulator.endpoint, S3_COMPACTED_SONGS: COMPACTED, COMPACT_SLICES: '2' });
+      handlers = await loadHandlers();
+      const run = { compactSongs: true };
+      const result = await handlers.compactSongs({ run }, testContext);
+      expect(result).toMatchObject({ manifest: `${COMPACTED}/manual/manifest.json`, records: dataset.expected.staging_songs, parts: 2, leftOut: 0 });
+      expect(await handlers.stageSongs({ run, wait: true }, testContext)).toMatchObject({ status: 'FINISHED' });
+      expect(await songCount('manual')).toBe(dataset.expected.staging_songs);
+      const planned = await handlers.planRun({ input: run, executionId: 'execution-4' }, testContext);
+      expect(planned.plan).toMatchObject({ compactSongs: true, songs: true });
+    });
+
+    test('where S3_COMPACTED_SONGS is not set, an input asking for compaction fails at planRun with a clear error', async () => {
+      delete process.env.S3_COMPACTED_SONGS;
+      setHandlerEnvironment(emulator.endpoint, { AWS_ENDPOINT_URL_S3: emulator.endpoint });
+      handlers = await loadHandlers();
+      await expect(handlers.planRun({ input: { compactSongs: true }, executionId: 'execution-5' }, testContext)).rejects.toThrow(
+        'Invalid execution input: compactSongs: compaction is not configured in this deployment (set the compactedSongs parameter, S3_COMPACTED_SONGS)');
+      await expect(handlers.compactSongs({}, testContext)).rejects.toThrow('S3_COMPACTED_SONGS is not set');
+      expect((await handlers.planRun({ input: {}, executionId: 'execution-5' }, testContext)).plan.compactSongs).toBe(false);
+    });
   });
 });
