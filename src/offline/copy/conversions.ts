@@ -116,7 +116,9 @@ function valueConverter(column: TargetColumn, options: ConversionOptions): (valu
 
 /** Numbers keep JavaScript's shortest round-trip form; objects and arrays become their JSON text. */
 function scalarText(value: JsonValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  // String() is JSON's text for a finite number, and quicker.
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : JSON.stringify(value);
 }
 
 function toInteger(value: JsonValue, range: { label: string; min: bigint; max: bigint }): string {
@@ -150,12 +152,17 @@ const MAX_REAL = 3.4028234663852886e38;
 const MIN_REAL = 1.401298464324817e-45;
 
 function toFloat(value: JsonValue, label: string): string {
+  const isReal = label === 'Real';
+  // Fast path: a JSON number that is finite and in range needs no text checks (String gives valid digits).
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const magnitude = Math.abs(value);
+    if (!isReal || magnitude === 0 || (magnitude <= MAX_REAL && magnitude >= MIN_REAL / 2)) return String(value);
+  }
   const text = scalarText(value).trim();
   if (/^[+-]?(nan|inf|infinity)$/i.test(text)) return text;
   if (!DECIMAL_TEXT.test(text)) throw new FieldError(1208, `Invalid float number, Value '${text}', Type: ${label}`);
   // Checked here, as the engine's COPY would otherwise fail the whole load on this one value.
   const magnitude = Math.abs(Number(text));
-  const isReal = label === 'Real';
   const overflows = magnitude === Infinity || (isReal && magnitude > MAX_REAL);
   const underflows = /[1-9]/.test(text.replace(/[eE].*$/, '')) && (magnitude === 0 || (isReal && magnitude < MIN_REAL / 2));
   if (overflows || underflows) throw new FieldError(1208, `Value out of range, Value '${text}', Type: ${label}`);

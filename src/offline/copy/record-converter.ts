@@ -120,6 +120,14 @@ function recordMapper(spec: ConversionSpec): RecordMapper {
   const { mapping } = spec;
   if (mapping.mode === 'jsonpaths') {
     const steps = mapping.paths;
+    // The usual file, one member name per path ($.artist, $['ts']), reads the members directly.
+    if (steps.every((path) => path.length === 1 && typeof path[0] === 'string')) {
+      const members = steps.map((path) => path[0] as string);
+      return (record) => {
+        const isObject = typeof record === 'object' && record !== null && !Array.isArray(record);
+        return members.map((name) => (isObject && Object.hasOwn(record, name) ? record[name] : undefined));
+      };
+    }
     return (record) => steps.map((path) => selectPath(record, path));
   }
   return (record) => {

@@ -87,6 +87,12 @@ describe('numeric, float and boolean columns', () => {
     expect(rejection({ typeName: 'float4' }, 1e39)).toEqual({ code: 1208, message: "Value out of range, Value '1e+39', Type: Real", position: 0 });
     expect(rejection({ typeName: 'float4' }, '1e-50')).toMatchObject({ code: 1208 });
     expect(convert({ typeName: 'float4' }, 3.4e38)).toBe('3.4e+38');
+    // JSON numbers take a fast path; it gives what their text would.
+    expect(rejection({ typeName: 'float4' }, 1e-50)).toEqual({ code: 1208, message: "Value out of range, Value '1e-50', Type: Real", position: 0 });
+    expect(rejection({ typeName: 'float8' }, Infinity)).toMatchObject({ code: 1208 });
+    expect(convert({ typeName: 'float8' }, -0)).toBe('0');
+    expect(convert({ typeName: 'float4' }, 0)).toBe('0');
+    expect(convert({ typeName: 'float8' }, 1.5e-7)).toBe('1.5e-7');
     expect(convert({ typeName: 'float8' }, '0.0e-400')).toBe('0.0e-400');
   });
 
