@@ -90,7 +90,10 @@ export function parsePool(size: number): ParsePool {
  */
 export function defaultParseWorkers(engine: 'pglite' | 'postgres' = 'postgres'): number {
   const configured = process.env.SPARKIFY_COPY_WORKERS;
-  if (configured !== undefined && /^\d+$/.test(configured)) return Number(configured);
+  if (configured !== undefined) {
+    if (!/^\d{1,2}$/.test(configured)) throw new Error(`SPARKIFY_COPY_WORKERS must be a whole number of parse workers (0: parse on the COPY's own thread), not '${configured}'`);
+    return Number(configured);
+  }
   const cores = os.availableParallelism();
   return engine === 'pglite' ? Math.min(4, Math.max(0, cores - 2)) : Math.min(4, cores);
 }

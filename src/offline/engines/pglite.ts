@@ -5,7 +5,8 @@
  * busy cluster. WASM cannot be interrupted, so cancelling a running statement terminates the worker
  * and starts a new one on the same directory: PostgreSQL recovers what was committed, as after a crash.
  * That is why PGlite always runs on disk: without a data directory it gets a temporary one, removed at
- * close (it costs no measurable time; see docs/emulator.md).
+ * close (it costs no measurable time; see docs/emulator.md). A new directory is a copy of a template
+ * (pglite-template.ts), not the work of initdb.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
