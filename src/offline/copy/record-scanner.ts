@@ -228,8 +228,9 @@ export class RecordScanner {
     this.size += piece.length;
     if (this.oversized) return;
     if (this.size > this.maxRecordBytes) {
+      // Only the head is kept for raw_line, this piece's included (it may hold the whole record).
       this.oversized = true;
-      this.parts = [Buffer.concat(this.parts).subarray(0, RAW_TEXT_LIMIT)];
+      this.parts = [Buffer.from(Buffer.concat([...this.parts, piece.subarray(0, RAW_TEXT_LIMIT)]).subarray(0, RAW_TEXT_LIMIT))];
       return;
     }
     this.parts.push(piece);

@@ -135,35 +135,41 @@ export async function* cutSegments(
 ): AsyncGenerator<Segment | { rest: ScanStart }> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  // Whether `pending` holds a line break: without one there is nothing to cut, so nothing to join yet.
+  let pendingHasBreak = false;
   const start: ScanStart = { line: 1, offset: 0 };
   for await (const chunk of source) {
     pending.push(chunk);
     pendingBytes += chunk.length;
+    pendingHasBreak ||= chunk.includes(LF);
     if (pendingBytes < segmentBytes) continue;
-    const joined = Buffer.concat(pending, pendingBytes);
-    const cut = joined.lastIndexOf(LF) + 1;
-    if (cut === 0) {
+    if (!pendingHasBreak) {
       if (pendingBytes > maxLineBytes) {
         yield { rest: { ...start } };
         return;
       }
-      pending = [joined];
       continue;
     }
-    yield { bytes: standalone(joined.subarray(0, cut)), start: { ...start }, last: false };
+    const joined = ownedConcat(pending, pendingBytes);
+    const cut = joined.lastIndexOf(LF) + 1;
+    const segment: Segment = { bytes: joined.subarray(0, cut), start: { ...start }, last: false };
+    // All that is read from `joined` is read before the segment goes out: a worker takes its memory.
     start.line += countLineBreaks(joined, cut);
     start.offset += cut;
-    pending = cut < joined.length ? [joined.subarray(cut)] : [];
+    pending = cut < joined.length ? [Buffer.from(joined.subarray(cut))] : [];
     pendingBytes = joined.length - cut;
+    pendingHasBreak = false;
+    yield segment;
   }
-  yield { bytes: standalone(Buffer.concat(pending, pendingBytes)), start: { ...start }, last: true };
+  yield { bytes: ownedConcat(pending, pendingBytes), start: { ...start }, last: true };
 }
 
-/** A copy in memory of its own (never Node's shared buffer pool), so it can be transferred to a worker. */
-function standalone(bytes: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(bytes.length);
-  bytes.copy(copy);
-  return copy;
+/** The chunks joined in memory of its own (never Node's shared buffer pool), so it can be moved to a worker. */
+function ownedConcat(chunks: Buffer[], length: number): Buffer {
+  const joined = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(joined, at);
+  return joined;
 }
 
 function countLineBreaks(bytes: Buffer, end: number): number {

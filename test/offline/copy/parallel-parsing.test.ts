@@ -65,6 +65,9 @@ describe('parallel parsing', () => {
     await writeFile(path.join(dir, 'e-empty.json'), '');
     await writeFile(path.join(dir, 'f-large.json'), trickyObject(5, 700));
     await writeFile(path.join(dir, 'g-ends-open.json'), `${trickyObject(6, 30)}{"id": 1,\n "name": "never closed"`);
+    // A line longer than any segment may grow (8 MB): the rest of its object is read in one pass.
+    const around = (from: number) => [0, 1, 2].map((i) => JSON.stringify(record(from + i))).join('\n');
+    await writeFile(path.join(dir, 'h-long-line.json'), `${around(700_000)}\n{"id": 1, "name": "${'x'.repeat(9 * 1024 * 1024)}"}\n${around(700_010)}\n`);
     store = new FolderObjectStore({ root });
     ({ engine, dispose } = await createTestEngine('pglite'));
     session = await engine.openSession();
@@ -94,13 +97,15 @@ describe('parallel parsing', () => {
   it('the sequential load sees every shape: rows, and rejections with their places', async () => {
     const { rows, loadErrors, rowsLoaded } = await load(SEQUENTIAL);
     expect(rowsLoaded).toBe(rows.length);
-    expect(rows.length).toBe(1390);
+    expect(rows.length).toBe(1396);
     expect(rows[0]).toEqual([100_000, 'song 100000 \t "quoted" ü', 5, '2018-11-01 20:58:50.796', null]); // ts: 1541105930796 ms
     expect(rows).toContainEqual([100_017, null, null, null, '12345678901234567890123']);
     const byFile = (name: string) => loadErrors.filter((e) => e.fileName.endsWith(name));
     expect(byFile('a-large.json').map((e) => e.errorCode)).toEqual(expect.arrayContaining([1216, 1220, 1207, 1204]));
     expect(byFile('d-gzipped.json')).toEqual([expect.objectContaining({ lineNumber: 1, errorCode: 1216, errorMessage: expect.stringContaining('gzip') })]);
     expect(byFile('g-ends-open.json').at(-1)).toMatchObject({ errorCode: 1216, errorMessage: expect.stringContaining('the file ends inside the object') });
+    expect(byFile('h-long-line.json')).toEqual([expect.objectContaining({ lineNumber: 4, errorCode: 1216, errorMessage: expect.stringContaining('over the 4 MB limit') })]);
+    expect(rows.filter(([id]) => Number(id) >= 700_000)).toHaveLength(6);
     // Line numbers grow within a file.
     const lines = byFile('a-large.json').map((e) => e.lineNumber);
     expect(lines).toEqual([...lines].sort((x, y) => x - y));

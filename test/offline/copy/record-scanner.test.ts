@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { findJsonSyntaxError, positionIn } from '../../../src/offline/copy/json-syntax';
+import { RAW_TEXT_LIMIT } from '../../../src/offline/copy/load-errors';
 import { scanRecords, type ScanItem } from '../../../src/offline/copy/record-scanner';
 
 async function scan(chunks: (string | Buffer)[], maxRecordBytes?: number): Promise<ScanItem[]> {
@@ -60,14 +61,16 @@ describe('scanRecords', () => {
     ]);
   });
 
-  it('rejects an object over the size limit without keeping it, and goes on with the next', async () => {
-    const big = `{"s":"${'x'.repeat(200)}"}`;
-    const items = await scan([big.slice(0, 50), big.slice(50), '\n{"a":1}'], 100);
-    expect(items.map((i) => i.kind)).toEqual(['too-large', 'record']);
-    const tooLarge = items[0] as Extract<ScanItem, { kind: 'too-large' }>;
-    expect(tooLarge.size).toBe(big.length);
-    expect(tooLarge.rawText).toBe(big.slice(0, 50));
-    expect(tooLarge.lastLine).toBe(1);
+  it('rejects an object over the size limit keeping only its head, however it arrives, and goes on with the next', async () => {
+    const big = `{"s":"${'x'.repeat(2000)}"}`;
+    for (const chunks of [[big.slice(0, 50), big.slice(50), '\n{"a":1}'], [`${big}\n{"a":1}`]]) {
+      const items = await scan(chunks, 100);
+      expect(items.map((i) => i.kind)).toEqual(['too-large', 'record']);
+      const tooLarge = items[0] as Extract<ScanItem, { kind: 'too-large' }>;
+      expect(tooLarge.size).toBe(big.length);
+      expect(tooLarge.rawText).toBe(big.slice(0, RAW_TEXT_LIMIT));
+      expect(tooLarge.lastLine).toBe(1);
+    }
   });
 
   it('reports a file that ends inside an object', async () => {
