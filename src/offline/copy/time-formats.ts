@@ -55,13 +55,30 @@ function fromEpoch(text: string, unitMs: number): string | null {
 }
 
 function formatUtc(date: Date, extraMicros = 0): string | null {
-  if (Number.isNaN(date.getTime())) return null;
-  const year = date.getUTCFullYear();
-  if (year < 1 || year > 9999) return null;
-  const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const time = date.getTime();
+  if (Number.isNaN(time)) return null;
   const fraction = extraMicros === 0 ? MILLISECOND_FRACTIONS[date.getUTCMilliseconds()] : microsecondFraction(date.getUTCMilliseconds() * 1000 + extraMicros);
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction}`;
+  const day = Math.floor(time / DAY_MS);
+  if (day !== lastDay.day) lastDay = { day, text: dayText(date) };
+  if (lastDay.text === null) return null;
+  const msOfDay = time - day * DAY_MS;
+  const hour = Math.floor(msOfDay / 3_600_000);
+  const minute = Math.floor(msOfDay / 60_000) % 60;
+  const second = Math.floor(msOfDay / 1000) % 60;
+  return `${lastDay.text}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}${fraction}`;
 }
+
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+
+/** 'YYYY-MM-DD ', or null outside years 1–9999. */
+function dayText(date: Date): string | null {
+  const year = date.getUTCFullYear();
+  return year < 1 || year > 9999 ? null : `${date.toISOString().slice(0, 10)} `;
+}
+
+/** The last day formatted: a load's timestamps mostly fall on a few days, so the date part is made once per day. */
+let lastDay: { day: number; text: string | null } = { day: NaN, text: null };
 
 /** '.123456' without trailing zeros; '' for none. */
 function microsecondFraction(micros: number): string {
