@@ -201,6 +201,18 @@ describe('parseRecord', () => {
     expect(convert({ typeName: 'numeric', precision: 38, scale: 20 }, (record as { long: unknown }).long)).toBe('-0.12345678901234567891');
   });
 
+  it('finds a number of 16 or more digits wherever it starts, and leaves 15 digits to JSON.parse', () => {
+    // 9007199254740993 is 2^53 + 1, the first integer a double cannot hold; padded to 16–18 digits it stays inexact.
+    for (const digits of ['9007199254740993', '90071992547409930', '900719925474099301']) {
+      for (let pad = 0; pad < 20; pad++) {
+        const text = `{"${'k'.repeat(pad)}":${digits},"n":1}`;
+        expect(parseRecord(text)).toEqual({ ['k'.repeat(pad)]: digits, n: 1 });
+      }
+    }
+    // Fifteen digits, then a non-digit: no run of 16, so the double is kept (and is exact).
+    expect(parseRecord('{"a":123456789012345,"b":"x","c":123456789012345.5}')).toEqual({ a: 123456789012345, b: 'x', c: 123456789012345.5 });
+  });
+
   it('parses ordinary records with JSON.parse semantics and rejects malformed ones', () => {
     expect(parseRecord('{"a": [1, {"b": null}], "c": "x\\ty"}')).toEqual({ a: [1, { b: null }], c: 'x\ty' });
     expect(() => parseRecord('{"a": 12345678901234567,}')).toThrow(SyntaxError);
