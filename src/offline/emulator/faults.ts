@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ApiError, validationError } from './api-error';
 import type { Json } from './input';
+import { DATA_API_OPERATIONS } from './operations';
 
 type Operation = (input: Json) => Promise<Json>;
 
@@ -29,22 +30,42 @@ const sqlPattern = z.string().min(1).refine((pattern) => {
   }
 }, 'must be a regular expression');
 
-const faultSchema = z.union([
-  z.strictObject({
-    /** A Data API operation name, e.g. ExecuteStatement. */
-    operation: z.string().min(1),
-    error: z.enum(Object.keys(API_ERRORS) as [ApiErrorName, ...ApiErrorName[]]),
-    /** Answer the error after the operation did its work (a submitted statement runs; the client sees the error). */
-    afterWork: z.boolean().default(false),
-    times,
-  }),
-  /** A statement whose SQL matches `sql` (case-insensitive) FAILs with `fail` as its Error, without running. */
-  z.strictObject({ sql: sqlPattern, fail: z.string().min(1), times }),
-  /** A statement whose SQL matches `sql` stays STARTED for `delayMs` before it runs. */
-  z.strictObject({ sql: sqlPattern, delayMs: z.number().int().positive(), times }),
-]);
+const apiFaultSchema = z.strictObject({
+  /** A Data API operation name, e.g. ExecuteStatement: a misspelt one would never fire. */
+  operation: z.enum(DATA_API_OPERATIONS),
+  error: z.enum(Object.keys(API_ERRORS) as [ApiErrorName, ...ApiErrorName[]]),
+  /** Answer the error after the operation did its work (a submitted statement runs; the client sees the error). */
+  afterWork: z.boolean().default(false),
+  times,
+});
+/** A statement whose SQL matches `sql` (case-insensitive) FAILs with `fail` as its Error, without running. */
+const failFaultSchema = z.strictObject({ sql: sqlPattern, fail: z.string().min(1), times });
+/** A statement whose SQL matches `sql` stays STARTED for `delayMs` before it runs. */
+const delayFaultSchema = z.strictObject({ sql: sqlPattern, delayMs: z.number().int().positive(), times });
 
-const faultPlanSchema = z.array(faultSchema);
+const faultSchema = z.union([apiFaultSchema, failFaultSchema, delayFaultSchema]);
+
+/**
+ * Each fault is judged by the kind its keys say it is, so an error names the field at fault (a union
+ * alone only says that nothing matched).
+ */
+const faultPlanSchema = z.array(
+  z.unknown().transform((fault, context) => {
+    const schema = !isObject(fault) ? faultSchema
+      : 'operation' in fault ? apiFaultSchema
+      : 'fail' in fault ? failFaultSchema
+      : 'delayMs' in fault ? delayFaultSchema
+      : faultSchema;
+    const parsed = schema.safeParse(fault);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) context.addIssue(issue as never);
+    return z.NEVER;
+  }),
+);
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 export type FaultPlan = z.input<typeof faultPlanSchema>;
 

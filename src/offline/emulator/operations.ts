@@ -31,12 +31,20 @@ type Operation = (input: Json) => Promise<Json>;
 /** Epoch seconds with milliseconds, the awsJson timestamp format. */
 const epochSeconds = (ms: number) => ms / 1000;
 
+/** The Data API operations the emulator answers (fault plans name them). */
+export const DATA_API_OPERATIONS = [
+  'ExecuteStatement', 'BatchExecuteStatement', 'DescribeStatement', 'GetStatementResult', 'CancelStatement', 'ListStatements',
+  'ListDatabases', 'ListSchemas', 'ListTables', 'DescribeTable',
+] as const;
+
+export type DataApiOperation = (typeof DATA_API_OPERATIONS)[number];
+
 export class DataApi {
   private readonly submissions = new Map<string, Submission>();
   private readonly idsByClientToken = new Map<string, string>();
   private readonly sessions = new Map<string, DataSession>();
 
-  readonly operations: Record<string, Operation> = {
+  readonly operations: Record<DataApiOperation, Operation> = {
     ExecuteStatement: (input) => this.executeStatement(input),
     BatchExecuteStatement: (input) => this.batchExecuteStatement(input),
     DescribeStatement: (input) => this.describeStatement(input),

@@ -124,6 +124,14 @@ describe.each(ENGINE_KINDS)('fault injection on %s', (kind) => {
     const invalid = await control('InjectFaults', { Faults: [{ operation: 'ExecuteStatement', error: 'Boom' }] });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ __type: 'ValidationException', message: expect.stringMatching(/^Invalid fault plan: /) });
+
+    // A misspelt operation would never fire: it is refused, with the names that would.
+    const misspelt = await control('InjectFaults', { Faults: [{ operation: 'ExecuteStatment', error: 'ThrottlingException' }] });
+    expect(misspelt.status).toBe(400);
+    const { message } = (await misspelt.json()) as { message: string };
+    expect(message).toMatch(/^Invalid fault plan: /);
+    expect(message).toContain('operation');
+    expect(message).toContain('"ExecuteStatement"');
   });
 
   test('a statement matching a pattern FAILs with the given error, N times, and nothing of it stays', async () => {
