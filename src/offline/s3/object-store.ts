@@ -4,7 +4,7 @@
  * S3 API also: describe one key, and write one atomically (a temporary file renamed into place).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type Stats } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -111,31 +111,62 @@ export class FolderObjectStore implements ObjectStore {
 }
 
 /**
+ * Entries read ahead of the one being yielded (a folder's listing, a file's size): a bucket of small
+ * song files, a folder or two per file, lists several times faster than one call at a time.
+ */
+const READ_AHEAD = 32;
+
+interface FolderEntry {
+  name: string;
+  /** The name, plus '/' for a folder: the order of the keys the entry produces. */
+  sortKey: string;
+}
+
+/**
  * Yields the files under `dir` (whose keys start with `keyPrefix`) that match `prefix`, in S3 key order.
  * Entries are sorted by name plus '/' for folders, because that is the order of the keys they produce:
  * folder `a` holds keys `a/…`, which sort after a sibling file `a-b` ('-' < '/').
  */
-async function* walk(bucket: string, dir: string, keyPrefix: string, prefix: string, startAfter: string): AsyncGenerator<StoredObject> {
-  const entries: { name: string; sortKey: string }[] = [];
+async function* walk(
+  bucket: string, dir: string, keyPrefix: string, prefix: string, startAfter: string, listing = readFolder(dir),
+): AsyncGenerator<StoredObject> {
+  const wanted = (await listing).flatMap(({ name, sortKey }) => {
+    const key = keyPrefix + sortKey;
+    const folder = sortKey.endsWith('/');
+    // Descend only where keys can still start with the prefix, and can still come after startAfter
+    // (every key under the folder sorts before startAfter when startAfter is past the folder's key).
+    const keep = folder
+      ? (key.startsWith(prefix) || prefix.startsWith(key)) && !(startAfter > key && !startAfter.startsWith(key))
+      : key.startsWith(prefix) && key > startAfter;
+    return keep ? [{ key, folder, full: path.join(dir, name) }] : [];
+  });
+  const ahead: Promise<FolderEntry[] | Stats>[] = [];
+  for (let i = 0; i < wanted.length; i++) {
+    for (let next = i + ahead.length; next < wanted.length && ahead.length < READ_AHEAD; next++) {
+      const { folder, full } = wanted[next];
+      const reading = folder ? readFolder(full) : stat(full);
+      reading.catch(() => undefined); // awaited in its turn; a listing abandoned early must not leave it unhandled
+      ahead.push(reading);
+    }
+    const { key, folder, full } = wanted[i];
+    const read = ahead.shift()!;
+    if (folder) {
+      yield* walk(bucket, full, key, prefix, startAfter, read as Promise<FolderEntry[]>);
+    } else {
+      const info = (await read) as Stats;
+      if (info.isFile()) yield { bucket, key, size: info.size };
+    }
+  }
+}
+
+async function readFolder(dir: string): Promise<FolderEntry[]> {
+  const entries: FolderEntry[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.name.startsWith(UPLOAD_PREFIX)) continue;
     const folder = entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(path.join(dir, entry.name))));
     entries.push({ name: entry.name, sortKey: entry.name + (folder ? '/' : '') });
   }
-  entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-  for (const { name, sortKey } of entries) {
-    const key = keyPrefix + sortKey;
-    const full = path.join(dir, name);
-    if (sortKey.endsWith('/')) {
-      // Descend only where keys can still start with the prefix, and can still come after startAfter
-      // (every key under the folder sorts before startAfter when startAfter is past the folder's key).
-      const allBefore = startAfter > key && !startAfter.startsWith(key);
-      if ((key.startsWith(prefix) || prefix.startsWith(key)) && !allBefore) yield* walk(bucket, full, key, prefix, startAfter);
-    } else if (key.startsWith(prefix) && key > startAfter) {
-      const info = await stat(full);
-      if (info.isFile()) yield { bucket, key, size: info.size };
-    }
-  }
+  return entries.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
 }
 
 function checkBucket(bucket: string): string {

@@ -51,6 +51,31 @@ describe('FolderObjectStore', () => {
     expect(all.find((o) => o.key === 'data/x.1')).toEqual({ bucket: 'bkt', key: 'data/x.1', size: 2 });
   });
 
+  it('lists a bucket of many small files in key order, with their sizes, from any StartAfter', async () => {
+    // More files and folders per level than are read ahead, folders beside files, as song_data is laid out.
+    const expected: StoredObject[] = [];
+    for (const a of ['A', 'B', 'C']) {
+      for (let b = 0; b < 40; b++) {
+        const folder = `songs/${a}/${String(b).padStart(2, '0')}`;
+        await mkdir(path.join(root, 'many', folder), { recursive: true });
+        for (const file of ['t1.json', 't2.json']) {
+          const content = `${a}${b}${file}`.repeat(b + 1);
+          await writeFile(path.join(root, 'many', folder, file), content);
+          expected.push({ bucket: 'many', key: `${folder}/${file}`, size: content.length });
+        }
+      }
+      await writeFile(path.join(root, 'many', 'songs', `${a}.json`), a);
+      expected.push({ bucket: 'many', key: `songs/${a}.json`, size: 1 });
+    }
+    expected.sort((x, y) => (x.key < y.key ? -1 : 1));
+    expect(await listAll(store, 'many', 'songs/')).toEqual(expected);
+    for (const after of ['songs/B/17/t1.json', 'songs/B/17', 'songs/B.json', 'songs/C/39/t2.json']) {
+      const found: StoredObject[] = [];
+      for await (const object of store.list('many', 'songs/', after)) found.push(object);
+      expect(found).toEqual(expected.filter((o) => o.key > after));
+    }
+  });
+
   it('lists nothing for a prefix that matches no key', async () => {
     expect(await listAll(store, 'bkt', 'data/nothing')).toEqual([]);
   });
