@@ -29,10 +29,9 @@ export interface CompactionResult {
   seconds: number;
 }
 
-interface SourceObject {
-  url: string;
-  /** One line of JSON per record, or null when the object is left out of compaction. */
-  records: string[] | null;
+interface ListedObject {
+  key: string;
+  size: number;
 }
 
 const s3Location = (url: string) => {
@@ -40,6 +39,10 @@ const s3Location = (url: string) => {
   return { bucket, key };
 };
 
+/**
+ * Parts are planned from the listing's sizes, then read and written one at a time, so memory holds one
+ * part's objects however large song_data grows.
+ */
 export async function compactSongs(
   s3: S3Client,
   config: PipelineConfig,
@@ -49,59 +52,78 @@ export async function compactSongs(
   const started = Date.now();
   const location = compactionLocation(config, runId);
   const source = s3Location(config.s3.songData);
-  const keys = await listKeys(s3, source.bucket, source.key);
-  const objects = await mapConcurrently(keys, options.concurrency ?? DEFAULT_READ_CONCURRENCY, async (key): Promise<SourceObject> => {
-    const output = await callAws('GetObject', () => s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: key })));
-    const bytes = await callAws('GetObject', () => output.Body!.transformToByteArray());
-    return { url: `s3://${source.bucket}/${key}`, records: foldableRecords(bytes) };
-  });
+  const objects = await listObjects(s3, source.bucket, source.key);
+  const sizes = objects.map((object) => object.size);
+  const totalBytes = sizes.reduce((sum, n) => sum + n, 0);
+  // An object goes to the part its first byte falls in: parts of about equal size, in key order.
+  const starts = partStarts(sizes, partCount(totalBytes, objects.length, config.compaction.targetBytes, config.compaction.slices));
+  const groups = starts.map((start, index) => objects.slice(start, starts[index + 1] ?? objects.length));
 
-  // Lines in key order, each with the object it came from and its line there.
-  const lines: { text: string; url: string; line: number }[] = [];
+  const partUrls: string[] = [];
+  const sources: { url: string; lines: [string, number][] }[] = [];
   const leftOut: string[] = [];
-  for (const object of objects) {
-    if (object.records === null) leftOut.push(object.url);
-    else object.records.forEach((text, i) => lines.push({ text: `${text}\n`, url: object.url, line: i + 1 }));
+  let records = 0;
+  let partBytes = 0;
+  for (const group of groups) {
+    const folded = await mapConcurrently(group, options.concurrency ?? DEFAULT_READ_CONCURRENCY, async ({ key }) => {
+      const output = await callAws('GetObject', () => s3.send(new GetObjectCommand({ Bucket: source.bucket, Key: key })));
+      const bytes = await callAws('GetObject', () => output.Body!.transformToByteArray());
+      return { url: `s3://${source.bucket}/${key}`, records: foldableRecords(bytes) };
+    });
+    // Which source object (and line in it) each of the part's lines came from: a load error names a part's line.
+    const lines: [string, number][] = [];
+    let text = '';
+    for (const object of folded) {
+      if (object.records === null) {
+        leftOut.push(object.url);
+        continue;
+      }
+      object.records.forEach((record, i) => {
+        text += `${record}\n`;
+        lines.push([object.url, i + 1]);
+      });
+    }
+    // A part whose objects were all left out is not written.
+    if (lines.length === 0) continue;
+    const url = location.part(partUrls.length);
+    const body = Buffer.from(text);
+    await put(s3, url, body, 'application/x-ndjson');
+    partUrls.push(url);
+    sources.push({ url, lines });
+    records += lines.length;
+    partBytes += body.length;
   }
-  const lineBytes = lines.map((line) => Buffer.byteLength(line.text));
-  const totalBytes = lineBytes.reduce((sum, n) => sum + n, 0);
-  const starts = partStarts(lineBytes, partCount(totalBytes, lines.length, config.compaction.targetBytes, config.compaction.slices));
-
-  const parts = starts.map((start, index) => ({ url: location.part(index), lines: lines.slice(start, starts[index + 1] ?? lines.length) }));
-  await mapConcurrently(parts, 4, (part) => put(s3, part.url, part.lines.map((line) => line.text).join(''), 'application/x-ndjson'));
-  // Which source object (and line in it) each part's lines came from: a load error names a part's line.
-  const sources = parts.map((part) => ({ url: part.url, lines: part.lines.map((line) => [line.url, line.line]) }));
-  await put(s3, location.sources, `${JSON.stringify({ parts: sources })}\n`, 'application/json');
+  await put(s3, location.sources, Buffer.from(`${JSON.stringify({ parts: sources })}\n`), 'application/json');
   // The manifest last: it names only objects already written.
-  await put(s3, location.manifest, manifestText([...parts.map((part) => part.url), ...leftOut]), 'application/json');
+  await put(s3, location.manifest, Buffer.from(manifestText([...partUrls, ...leftOut])), 'application/json');
 
   return {
     manifest: location.manifest,
-    sourceObjects: keys.length,
-    records: lines.length,
-    parts: parts.length,
-    partBytes: totalBytes,
+    sourceObjects: objects.length,
+    records,
+    parts: partUrls.length,
+    partBytes,
     leftOut: leftOut.length,
     leftOutUrls: leftOut.slice(0, LEFT_OUT_SHOWN),
     seconds: (Date.now() - started) / 1000,
   };
 }
 
-/** Every key that starts with the prefix, in S3's key order, as COPY reads a prefix. */
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+/** Every object whose key starts with the prefix, in S3's key order, as COPY reads a prefix. */
+async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<ListedObject[]> {
+  const objects: ListedObject[] = [];
   const pages = paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix });
   for (;;) {
     const page = await callAws('ListObjectsV2', () => pages.next());
     if (page.done) break;
-    for (const object of page.value.Contents ?? []) keys.push(object.Key!);
+    for (const object of page.value.Contents ?? []) objects.push({ key: object.Key!, size: object.Size ?? 0 });
   }
-  return keys;
+  return objects;
 }
 
-async function put(s3: S3Client, url: string, body: string, contentType: string): Promise<void> {
+async function put(s3: S3Client, url: string, body: Buffer, contentType: string): Promise<void> {
   const { bucket, key } = s3Location(url);
-  await callAws('PutObject', () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body), ContentType: contentType })));
+  await callAws('PutObject', () => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })));
 }
 
 /** Maps with at most `limit` calls in flight; results in input order; the first failure rejects. */

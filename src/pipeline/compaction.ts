@@ -3,7 +3,7 @@
  * far more time opening objects than reading them. compactSongs folds them into a few large
  * newline-delimited JSON objects of about equal size (their count a multiple of the slices) and a COPY
  * manifest that lists them; StageSongs then COPYs that manifest. This module is the pure part: where a
- * run's objects go, which source objects may be folded, how records are split into parts, the manifest.
+ * run's objects go, which source objects may be folded, how objects are grouped into parts, the manifest.
  *
  * An object is folded only when it is valid UTF-8 holding nothing but whitespace-separated JSON objects;
  * each object becomes one line, its text kept (only newlines between tokens become spaces). Anything else
@@ -95,27 +95,28 @@ function endOfValue(text: string, start: number): number {
 
 /**
  * How many parts: about `targetBytes` each, at least one per slice, rounded up to a multiple of `slices`
- * (so every slice loads the same number of objects), never more than there are records.
+ * (so every slice loads the same number of objects), never more than there are items to split.
  */
-export function partCount(totalBytes: number, records: number, targetBytes: number, slices: number): number {
-  if (records === 0) return 0;
+export function partCount(totalBytes: number, items: number, targetBytes: number, slices: number): number {
+  if (items === 0) return 0;
   const bySize = Math.max(1, Math.ceil(totalBytes / targetBytes));
-  return Math.min(records, Math.ceil(bySize / slices) * slices);
+  return Math.min(items, Math.ceil(bySize / slices) * slices);
 }
 
 /**
- * Splits lines (in key order) into `parts` contiguous runs of about equal bytes: a line goes to the part
- * its first byte falls in. Returns each part's first line index; a part that would be empty is dropped.
+ * Splits items (in key order) into `parts` contiguous runs of about equal bytes: an item goes to the part
+ * its first byte falls in. Returns each part's first item index; a part that would be empty is dropped.
  */
-export function partStarts(lineBytes: readonly number[], parts: number): number[] {
-  const total = lineBytes.reduce((sum, n) => sum + n, 0);
+export function partStarts(itemBytes: readonly number[], parts: number): number[] {
+  const total = itemBytes.reduce((sum, n) => sum + n, 0);
   const starts: number[] = [];
   let before = 0;
   let lastPart = -1;
-  lineBytes.forEach((bytes, line) => {
-    const part = Math.min(parts - 1, Math.floor((before * parts) / total));
+  itemBytes.forEach((bytes, item) => {
+    // Items of no bytes at all go to the first part (and 0/0 would be no part).
+    const part = total === 0 ? 0 : Math.min(parts - 1, Math.floor((before * parts) / total));
     if (part > lastPart) {
-      starts.push(line);
+      starts.push(item);
       lastPart = part;
     }
     before += bytes;

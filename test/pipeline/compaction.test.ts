@@ -68,6 +68,8 @@ describe('part sizes', () => {
     for (const size of sizes) expect(Math.abs(size - total / 4)).toBeLessThan(120);
     // One line larger than the rest: no empty part, no part split twice.
     expect(partStarts([10, 1000, 10, 10], 4)).toEqual([0, 2]);
+    // Empty objects only: one part, so none is lost.
+    expect(partStarts([0, 0, 0], 2)).toEqual([0]);
   });
 
   test('the manifest lists every entry as mandatory', () => {
