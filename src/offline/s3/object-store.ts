@@ -60,7 +60,9 @@ export class FolderObjectStore implements ObjectStore {
 
   open(bucket: string, key: string): Readable {
     checkKey(key, false);
-    return createReadStream(this.pathOf(bucket, key));
+    // 1 MB reads, not the default 64 KB: a 4 MB COPY segment is 4 chunks to join instead of 64, and the
+    // COPY's thread collects far less garbage (1,000,000 events: stageEvents 5.8 s to 5.2 s).
+    return createReadStream(this.pathOf(bucket, key), { highWaterMark: READ_CHUNK_BYTES });
   }
 
   /** The object's size and time, or undefined when the key is not an object (a folder is not). */
@@ -109,6 +111,8 @@ export class FolderObjectStore implements ObjectStore {
     return path.join(this.root, checkBucket(bucket));
   }
 }
+
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Entries read ahead of the one being yielded (a folder's listing, a file's size): a bucket of small
