@@ -43,8 +43,11 @@ export class FieldError extends Error {
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** undefined = no such key in the record. */
-export type Converter = (value: JsonValue | undefined) => string | null;
+/**
+ * undefined = no such key in the record. `plain`: the record's text was valid UTF-8 without a backslash,
+ * so no value can hold a character to reject (a lone surrogate, NUL) or one COPY text must escape.
+ */
+export type Converter = (value: JsonValue | undefined, plain: boolean) => string | null;
 
 /** The field's value as it appeared, for raw_field_value. */
 export function rawFieldText(value: JsonValue | undefined): string {
@@ -83,25 +86,25 @@ const CHARACTER_TYPES = new Set(['varchar', 'bpchar', 'text']);
 export function makeConverter(column: TargetColumn, options: ConversionOptions): Converter {
   const convert = valueConverter(column, options);
   const character = CHARACTER_TYPES.has(column.typeName);
-  return (value) => {
+  return (value, plain) => {
     let result: string | null;
     if (value === undefined || value === null) result = null;
     // Empty or blank strings into non-character columns always load NULL.
     else if (!character && typeof value === 'string' && value.trim() === '') result = null;
-    else result = convert(value);
+    else result = convert(value, plain);
     if (result === null && column.notNull) throw new FieldError(1213, 'Missing data for not-null field');
     return result;
   };
 }
 
-function valueConverter(column: TargetColumn, options: ConversionOptions): (value: JsonValue) => string | null {
+function valueConverter(column: TargetColumn, options: ConversionOptions): (value: JsonValue, plain: boolean) => string | null {
   const integer = INTEGER_RANGES[column.typeName];
   if (integer) return (value) => toInteger(value, integer);
   switch (column.typeName) {
     case 'varchar':
     case 'bpchar':
     case 'text':
-      return (value) => toCharacter(value, column, options);
+      return (value, plain) => toCharacter(value, column, options, plain);
     case 'float4':
     case 'float8':
       return (value) => toFloat(value, column.typeName === 'float4' ? 'Real' : 'Double Precision');
@@ -225,12 +228,13 @@ function toBoolean(value: JsonValue): string {
 }
 
 
-function toCharacter(value: JsonValue, column: TargetColumn, options: ConversionOptions): string | null {
-  const text = checkedText(scalarText(value), options);
+function toCharacter(value: JsonValue, column: TargetColumn, options: ConversionOptions, plain: boolean): string | null {
+  const text = plain ? scalarText(value) : checkedText(scalarText(value), options);
   if (options.emptyAsNull && text === '') return null;
   if (options.blanksAsNull && text !== '' && text.trim() === '') return null;
   const limit = column.length;
-  if (limit === undefined || Buffer.byteLength(text) <= limit) return text;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: most values need no count.
+  if (limit === undefined || text.length * 3 <= limit || Buffer.byteLength(text) <= limit) return text;
   if (!options.truncateColumns) throw new FieldError(1204, 'String length exceeds DDL length', limit);
   return truncateToBytes(text, limit);
 }

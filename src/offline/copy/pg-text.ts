@@ -7,14 +7,14 @@ const SPECIAL = /[\\\t\n\r]/g;
 const HAS_SPECIAL = /[\\\t\n\r]/;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** One row as a line of COPY text, newline included. `null` is SQL NULL. */
-export function encodeRow(fields: readonly (string | null)[]): string {
+/** One row as a line of COPY text, newline included. `null` is SQL NULL. `plain`: no field needs escaping. */
+export function encodeRow(fields: readonly (string | null)[], plain = false): string {
   let line = '';
   for (let i = 0; i < fields.length; i++) {
     const field = fields[i];
     if (i > 0) line += '\t';
     if (field === null) line += '\\N';
-    else line += HAS_SPECIAL.test(field) ? field.replace(SPECIAL, (c) => ESCAPES[c]) : field;
+    else line += plain || !HAS_SPECIAL.test(field) ? field : field.replace(SPECIAL, (c) => ESCAPES[c]);
   }
   return line + '\n';
 }

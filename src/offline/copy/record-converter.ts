@@ -64,7 +64,8 @@ export class RecordConverter {
 
   /**
    * The record's COPY line ('' under NOLOAD), or its rejection. `parsed` is the record already parsed by
-   * a caller that had to parse it anyway; otherwise the text is parsed here.
+   * a caller that had to parse it anyway, from bytes that were valid UTF-8; otherwise the text is parsed
+   * here.
    */
   convert(text: string, place: RecordPlace, parsed?: JsonValue): string | Rejection {
     let record: JsonValue;
@@ -87,16 +88,18 @@ export class RecordConverter {
       if (!(error instanceof FieldError)) throw error;
       return rejection(place.lastLine, text, error);
     }
+    // Valid UTF-8 with no escape sequence holds no character to reject or to escape: the per-value checks are skipped.
+    const plain = parsed !== undefined && !text.includes('\\');
     const fields: (string | null)[] = new Array(values.length);
     for (let i = 0; i < values.length; i++) {
       try {
-        fields[i] = this.converters[i](values[i]);
+        fields[i] = this.converters[i](values[i], plain);
       } catch (error) {
         if (!(error instanceof FieldError)) throw error;
         return rejection(place.lastLine, text, error, i, rawFieldText(values[i]));
       }
     }
-    return this.spec.noLoad ? '' : encodeRow(fields);
+    return this.spec.noLoad ? '' : encodeRow(fields, plain);
   }
 
   /** The record's bytes as the scanner cut them. */

@@ -15,7 +15,7 @@ const defaults: ConversionOptions = {
 
 function convert(column: Partial<TargetColumn> & { typeName: string }, value: unknown, options: Partial<ConversionOptions> = {}) {
   const converter = makeConverter({ name: 'c', notNull: false, ...column }, { ...defaults, ...options });
-  return converter(value as never);
+  return converter(value as never, false);
 }
 
 function rejection(column: Partial<TargetColumn> & { typeName: string }, value: unknown, options: Partial<ConversionOptions> = {}) {

@@ -254,6 +254,37 @@ describe.each(ENGINE_KINDS)('COPY from S3 JSON over the Data API (%s)', (kind) =
       .toEqual([{ line_number: 1, err_code: 1220, raw_field_value: 'a\\u0000b' }]);
   });
 
+  it('loads escaped and multibyte text exactly, and counts a varchar limit in UTF-8 bytes', async () => {
+    // One record per line (the fast path), with escape sequences and without.
+    const text = [
+      String.raw`{"id": 1, "name": "tab\there, back\\slash, new\nline, cr\r, quote\""}`,
+      String.raw`{"id": 2, "name": "caf\u00e9 \ud83d\ude00"}`,
+      '{"id": 3, "name": "café 😀"}',
+      '{"id": 4, "name": "éééé"}',
+      '{"id": 5, "name": "ééééé"}',
+      '{"id": 6, "name": "plain ascii"}',
+      String.raw`{"id": 7, "obj": {"quote": "say \"hi\""}}`,
+    ].join('\n');
+    await put('text/rows.json', text);
+    await ok('CREATE TABLE texts (id integer, name varchar(64), obj varchar(64))');
+    await ok(`COPY texts FROM 's3://${BUCKET}/text/rows.json' FORMAT AS JSON 'auto'`);
+    expect(await rows('SELECT id, name, obj FROM texts ORDER BY id')).toEqual([
+      { id: 1, name: 'tab\there, back\\slash, new\nline, cr\r, quote"', obj: null },
+      { id: 2, name: 'café 😀', obj: null },
+      { id: 3, name: 'café 😀', obj: null },
+      { id: 4, name: 'éééé', obj: null },
+      { id: 5, name: 'ééééé', obj: null },
+      { id: 6, name: 'plain ascii', obj: null },
+      { id: 7, name: null, obj: '{"quote":"say \\"hi\\""}' },
+    ]);
+    // varchar(8) counts bytes: 'éééé' is 8 of them and fits, 'ééééé' is 10; '😀' is 4.
+    await ok('CREATE TABLE short_texts (id integer, name varchar(8))');
+    await ok(`COPY short_texts FROM 's3://${BUCKET}/text/rows.json' FORMAT AS JSON 'auto' MAXERROR 10`);
+    expect((await rows('SELECT id FROM short_texts ORDER BY id')).map((r) => r.id)).toEqual([4, 7]);
+    expect(await rows(`SELECT line_number, err_code FROM stl_load_errors WHERE filename = 's3://${BUCKET}/text/rows.json' ORDER BY line_number`))
+      .toEqual([1, 2, 3, 5, 6].map((line) => ({ line_number: line, err_code: 1204 })));
+  });
+
   it('maps nested jsonpaths, auto ignorecase and empty strings like Redshift', async () => {
     await put('paths/data.json', '{"User": {"Id": "7", "Tags": ["x", "y"]}, "Score": "", "When": 1000}\n{"User": {"Id": "", "Tags": ["z"]}, "Score": 2.5}\n{"User": {}, "Score": 3}');
     await put('paths/paths.json', JSON.stringify({ jsonpaths: ['$.User.Id', '$.User.Tags', "$['Score']", '$.User.Tags[1]'] }));
