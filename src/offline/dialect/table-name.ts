@@ -3,7 +3,7 @@
  * and the no-op that stands for a statement with no local effect.
  */
 import { createHash } from 'node:crypto';
-import { SqlError, syntaxErrorAt } from './errors';
+import { syntaxErrorAt } from './errors';
 import type { Token } from '../../sql/tokenizer';
 import { isPunct, skipInsignificant } from './token-cursor';
 
@@ -53,10 +53,14 @@ export function lockTableNames(names: string[]): string {
   return `SELECT ${keys.map((key) => `pg_advisory_xact_lock(${TABLE_NAME_LOCKS}, ${key})`).join(', ')}`;
 }
 
-/** `tableName` (PostgreSQL text made of identifier tokens), checked for use in a DO $$…$$ body, which a `$` could end. */
-export function tableNameInDoBlock(tableName: string): string {
-  if (tableName.includes('$')) throw new SqlError(`syntax error at or near "${tableName}"`);
-  return tableName;
+/**
+ * A DO block around `body`, dollar-quoted with a tag the body does not hold: names may contain `$`
+ * (Redshift allows it after the first character), and a `$$` in one would otherwise end the block.
+ */
+export function doBlock(body: string): string {
+  let tag = '';
+  while (body.includes(`$${tag}$`)) tag += 'x';
+  return `DO $${tag}$${body}$${tag}$`;
 }
 
 /**
@@ -65,7 +69,7 @@ export function tableNameInDoBlock(tableName: string): string {
  * `tableName` is PostgreSQL text made of identifier tokens.
  */
 export function checkTableExists(tableName: string): string {
-  return `DO $$BEGIN PERFORM FROM ${tableNameInDoBlock(tableName)} LIMIT 0; END$$`;
+  return doBlock(`BEGIN PERFORM FROM ${tableName} LIMIT 0; END`);
 }
 
 /** A statement that does nothing at all. */

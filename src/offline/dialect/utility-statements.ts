@@ -7,7 +7,7 @@ import { quoteLiteral } from '../../sql/quote';
 import { translateAddColumn, varcharBytesCheck } from './create-table';
 import { rewriteRange } from './expressions';
 import { syntaxErrorAt } from './errors';
-import { checkTableExists, lockTableNames, NO_OP, readTableName, readTableNames, tableNameInDoBlock } from './table-name';
+import { checkTableExists, doBlock, lockTableNames, NO_OP, readTableName, readTableNames } from './table-name';
 import type { Token } from '../../sql/tokenizer';
 import { isWord, significantIndexes, significantTexts, skipInsignificant } from './token-cursor';
 import { mapType } from './types';
@@ -60,9 +60,9 @@ function translateAlterColumnType(tokens: Token[], action: number, nameStart: nu
   const type = mapType(tokens, typeStart, end);
   if (type?.varcharBytes === undefined || skipInsignificant(tokens, type.end) !== end) return undefined;
 
-  const table = tableNameInDoBlock(rewriteRange(tokens, nameStart, nameEnd));
+  const table = rewriteRange(tokens, nameStart, nameEnd);
   const columnName = columnToken.value!.toLowerCase();
-  const replaceCheck = `DO $$DECLARE old record; BEGIN
+  const replaceCheck = doBlock(`DECLARE old record; BEGIN
   FOR old IN SELECT conname FROM pg_constraint
     WHERE conrelid = ${quoteLiteral(table)}::regclass AND contype = 'c' AND conname ~ '^varchar[0-9]+_bytes_'
       AND conkey = ARRAY[(SELECT attnum FROM pg_attribute WHERE attrelid = ${quoteLiteral(table)}::regclass AND attname = ${quoteLiteral(columnName)})]
@@ -70,7 +70,7 @@ function translateAlterColumnType(tokens: Token[], action: number, nameStart: nu
     EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${quoteLiteral(table)}::regclass, old.conname);
   END LOOP;
   ALTER TABLE ${table} ADD ${varcharBytesCheck(columnName, type.varcharBytes)};
-END$$`;
+END`);
   return [rewriteRange(tokens, 0, typeStart) + type.pg, replaceCheck];
 }
 

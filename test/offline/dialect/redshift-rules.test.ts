@@ -114,6 +114,19 @@ describe.each(ENGINE_KINDS)('Redshift dialect on %s', (kind) => {
     expect(checks.rows).toEqual([{ conname: 'varchar4_bytes_code' }]);
   });
 
+  it('names holding $$ work in the statements the emulator runs as DO blocks', async () => {
+    // Redshift allows $ in a name after its first character; a $$ would end a block quoted with $$.
+    await ok('CREATE TABLE "odd$$name" ("code$$x" VARCHAR(2))');
+    await ok('ALTER TABLE "odd$$name" ALTER COLUMN "code$$x" TYPE VARCHAR(4)');
+    await ok(`INSERT INTO "odd$$name" VALUES ('€')`); // 3 bytes
+    const tooLong = await sql(`INSERT INTO "odd$$name" VALUES ('ééé')`); // 6 bytes
+    expect(tooLong).toMatchObject({ status: 'FAILED', error: 'ERROR: value too long for type character varying(4)' });
+    await ok('VACUUM "odd$$name"');
+    await ok('ALTER TABLE "odd$$name" ALTER DISTKEY "code$$x"');
+    const missing = await sql('VACUUM "gone$$name"');
+    expect(missing).toMatchObject({ status: 'FAILED', error: expect.stringContaining('relation "gone$$name" does not exist') });
+  });
+
   it('GETDATE() is the statement start in UTC, whole seconds; SYSDATE is a timestamp too', async () => {
     const before = Math.floor(Date.now() / 1000) * 1000;
     const run = await ok('SELECT GETDATE() AS now, SYSDATE AS sys');
