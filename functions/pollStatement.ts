@@ -15,6 +15,7 @@ const pollEventSchema = z.strictObject({
     waitSeconds: z.number().nonnegative().default(POLL_WAIT.initialSeconds),
     status: z.string().default('SUBMITTED'),
     resultRows: z.number().nullable().default(null),
+    copiedRows: z.number().nullable().default(null),
     attempt: z.number().int().min(1).default(1),
     submittedAt: z.number().int().nonnegative(),
   }),

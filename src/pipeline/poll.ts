@@ -4,6 +4,7 @@
  */
 import type { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import { cancelStatement, describeStatement, type StatementDescription } from '../redshift/data-api';
+import { isSignificant, tokenize } from '../sql/tokenizer';
 
 /**
  * Waits between polls: start short, triple, cap at 10 minutes. A 50-minute COPY then costs 9 polls and a
@@ -28,6 +29,11 @@ export interface StatementProgress {
   status: string;
   /** Rows returned or affected (for COPY: loaded); for a batch, the sum over its statements. Null while running. */
   resultRows: number | null;
+  /**
+   * Rows loaded by the statement's COPYs, once FINISHED; null when it has none. A staging batch's
+   * resultRows also counts the rows its other statements build, which says little about the load.
+   */
+  copiedRows: number | null;
   /** Seconds the state machine waits before the next poll. */
   waitSeconds: number;
   /** 1 for the first submission; each resubmission after a serialization conflict adds one. */
@@ -38,7 +44,7 @@ export interface StatementProgress {
 
 /** A stage's progress right after it submitted its statement. */
 export function submitted(stage: string, statementId: string, attempt = 1, waitSeconds: number = POLL_WAIT.initialSeconds): StatementProgress {
-  return { stage, statementId, status: 'SUBMITTED', resultRows: null, waitSeconds, attempt, submittedAt: Date.now() };
+  return { stage, statementId, status: 'SUBMITTED', resultRows: null, copiedRows: null, waitSeconds, attempt, submittedAt: Date.now() };
 }
 
 export class StatementFailedError extends Error {
@@ -78,6 +84,19 @@ function failingSql(description: StatementDescription): string {
   return sql.length > SQL_EXCERPT_CHARS ? `${sql.slice(0, SQL_EXCERPT_CHARS)}…` : sql;
 }
 
+/** Whether the SQL's first word, after any comments, is COPY. */
+function isCopy(sql: string): boolean {
+  const first = tokenize(sql).find(isSignificant);
+  return first?.kind === 'word' && first.value === 'copy';
+}
+
+/** The rows the statement's COPYs loaded (a batch's COPY sub-statements, or the statement itself), or null. */
+function copiedRows(description: StatementDescription): number | null {
+  const statements = description.SubStatements?.length ? description.SubStatements : [description];
+  const copies = statements.filter((statement) => isCopy(statement.QueryString ?? ''));
+  return copies.length === 0 ? null : copies.reduce((sum, copy) => sum + Math.max(copy.ResultRows ?? 0, 0), 0);
+}
+
 /** Maps a description to progress, or throws the named error for a statement that will never finish. */
 export function progressOf(stage: string, description: StatementDescription, previous: Pick<StatementProgress, 'waitSeconds' | 'attempt' | 'submittedAt'>): StatementProgress {
   const { attempt, submittedAt } = previous;
@@ -86,11 +105,13 @@ export function progressOf(stage: string, description: StatementDescription, pre
   const resultRows = description.ResultRows === undefined || description.ResultRows < 0 ? null : description.ResultRows;
   switch (status) {
     case 'FINISHED':
-      return { stage, statementId, status, resultRows, waitSeconds: 0, attempt, submittedAt };
+      return { stage, statementId, status, resultRows, copiedRows: copiedRows(description), waitSeconds: 0, attempt, submittedAt };
     case 'SUBMITTED':
     case 'PICKED':
     case 'STARTED':
-      return { stage, statementId, status, resultRows: null, waitSeconds: nextWaitSeconds(previous.waitSeconds), attempt, submittedAt };
+      return {
+        stage, statementId, status, resultRows: null, copiedRows: null, waitSeconds: nextWaitSeconds(previous.waitSeconds), attempt, submittedAt,
+      };
     case 'FAILED': {
       const error = description.Error ?? '(no error text)';
       const message = `Stage ${stage}: statement ${statementId} failed: ${error} | SQL: ${failingSql(description)}`;

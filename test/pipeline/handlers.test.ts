@@ -88,8 +88,8 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
     const before = Date.now();
     const submitted = await handlers.createTables({}, testContext);
     expect(submitted).toEqual({
-      stage: 'createTables', statementId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'SUBMITTED', resultRows: null, waitSeconds: 5, attempt: 1,
-      submittedAt: expect.any(Number),
+      stage: 'createTables', statementId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'SUBMITTED', resultRows: null, copiedRows: null,
+      waitSeconds: 5, attempt: 1, submittedAt: expect.any(Number),
     });
     expect(submitted.submittedAt).toBeGreaterThanOrEqual(before);
     const done = await pollUntilDone(submitted);
@@ -103,8 +103,10 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
       handlers.stageEvents({ wait: true }, testContext),
     ]);
     // A batch reports the rows of all its statements: the songs COPY loaded, then the catalogue's songs and artists.
-    expect(songs).toMatchObject({ stage: 'stageSongs', status: 'FINISHED', resultRows: rowCounts.staging_songs + rowCounts.songs + rowCounts.artists });
-    expect(events).toMatchObject({ stage: 'stageEvents', status: 'FINISHED', resultRows: rowCounts.staging_events });
+    expect(songs).toMatchObject({
+      stage: 'stageSongs', status: 'FINISHED', resultRows: rowCounts.staging_songs + rowCounts.songs + rowCounts.artists, copiedRows: rowCounts.staging_songs,
+    });
+    expect(events).toMatchObject({ stage: 'stageEvents', status: 'FINISHED', resultRows: rowCounts.staging_events, copiedRows: rowCounts.staging_events });
 
     // Run by hand, checkLoad's outcome carries the load's report.
     const checked = await handlers.checkLoad({ wait: true }, testContext);
@@ -228,7 +230,7 @@ describe.each(ENGINE_KINDS)('Lambda handlers on %s', (kind) => {
     const statement = { stage: 'createTables', statementId: conflicted.Id, waitSeconds: 5, attempt: 1, submittedAt: Date.now() };
     const resubmitted = await handlers.pollStatement({ statement, plan: MANUAL }, testContext);
     expect(resubmitted).toEqual({
-      stage: 'createTables', statementId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'SUBMITTED', resultRows: null,
+      stage: 'createTables', statementId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'SUBMITTED', resultRows: null, copiedRows: null,
       waitSeconds: conflictBackoffSeconds(2), attempt: 2, submittedAt: expect.any(Number),
     });
     expect(resubmitted.waitSeconds).toBe(5);

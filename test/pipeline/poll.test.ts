@@ -29,12 +29,27 @@ describe('progressOf: a DescribeStatement answer to the next step', () => {
     ({ $metadata: {}, Id: 'abc', QueryString: 'SELECT 1', ...fields }) as StatementDescription;
 
   test('FINISHED goes on with its rows; a running status waits longer; both keep the attempt and submission time', () => {
-    expect(progressOf('countRows', described({ Status: 'FINISHED', ResultRows: 6 }), previous))
-      .toEqual({ stage: 'countRows', statementId: 'abc', status: 'FINISHED', resultRows: 6, waitSeconds: 0, attempt: 2, submittedAt: previous.submittedAt });
+    expect(progressOf('countRows', described({ Status: 'FINISHED', ResultRows: 6 }), previous)).toEqual({
+      stage: 'countRows', statementId: 'abc', status: 'FINISHED', resultRows: 6, copiedRows: null, waitSeconds: 0, attempt: 2, submittedAt: previous.submittedAt,
+    });
     for (const status of RUNNING_STATUSES) {
-      expect(progressOf('countRows', described({ Status: status, ResultRows: -1 }), previous))
-        .toEqual({ stage: 'countRows', statementId: 'abc', status, resultRows: null, waitSeconds: 30, attempt: 2, submittedAt: previous.submittedAt });
+      expect(progressOf('countRows', described({ Status: status, ResultRows: -1 }), previous)).toEqual({
+        stage: 'countRows', statementId: 'abc', status, resultRows: null, copiedRows: null, waitSeconds: 30, attempt: 2, submittedAt: previous.submittedAt,
+      });
     }
+  });
+
+  test("a finished staging batch reports its COPYs' rows apart from the sum over its statements", () => {
+    const sub = (QueryString: string, ResultRows: number) => ({ Id: `abc:${QueryString.length}`, QueryString, ResultRows });
+    const batch = described({
+      Status: 'FINISHED', ResultRows: 211,
+      SubStatements: [sub('DROP TABLE IF EXISTS s', 0), sub('CREATE TABLE s (a int)', 0), sub("-- Stage the songs.\n/* as JSON */ COPY s FROM 's3://b/song_data'", 71), sub('CREATE TABLE t AS SELECT a FROM s', 140)],
+    });
+    expect(progressOf('stageSongs', batch, previous)).toMatchObject({ resultRows: 211, copiedRows: 71 });
+    // A single COPY statement counts itself; a batch without one reports none.
+    expect(progressOf('stageEvents', described({ Status: 'FINISHED', ResultRows: 9, QueryString: 'copy e from ...' }), previous)).toMatchObject({ copiedRows: 9 });
+    expect(progressOf('checkLoad', described({ Status: 'FINISHED', ResultRows: 5, SubStatements: [sub('CREATE TABLE x AS SELECT 1', 5)] }), previous))
+      .toMatchObject({ copiedRows: null });
   });
 
   test.each([

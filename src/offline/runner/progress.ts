@@ -215,8 +215,11 @@ export class ProgressReporter {
       };
     }
     if (status === 'FINISHED') {
-      const rows = resultRows ?? 0;
-      return { text: `${stage} statement ${id} FINISHED, ${rows} rows`, statusKey, state: 'done', detail: `${rows.toLocaleString('en-US')} rows` };
+      // A staging batch shows what its COPY loaded; its resultRows also counts the tables built from it.
+      const copied = result.copiedRows ?? null;
+      const rows = copied ?? resultRows ?? 0;
+      const what = copied === null ? 'rows' : 'rows copied';
+      return { text: `${stage} statement ${id} FINISHED, ${rows} ${what}`, statusKey, state: 'done', detail: `${rows.toLocaleString('en-US')} ${what}` };
     }
     return { text: `${stage} statement ${id} ${status}, next poll in ${waitSeconds}s on AWS, ${this.waitMs} ms here`, statusKey, state: 'running', detail: `statement ${id} ${status}` };
   }

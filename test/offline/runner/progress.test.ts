@@ -38,6 +38,15 @@ describe('ProgressReporter', () => {
     expect(updates.filter((update) => update.detail === 'statement 0123abcd STARTED')).toHaveLength(3);
   });
 
+  test("a staging batch shows the rows its COPY loaded, not the sum over its statements", () => {
+    const lines: string[] = [];
+    const updates: StageUpdate[] = [];
+    const reporter = new ProgressReporter((line) => lines.push(line.replace(/^\[ *[\d.]+s\] /, '')), 150, (update) => updates.push(update));
+    poll(reporter, { ...statement('FINISHED', 211), copiedRows: 71 }, 0);
+    expect(lines.at(-1)).toBe('PollStageEvents [2018-11-02]: stageEvents statement 0123abcd FINISHED, 71 rows copied');
+    expect(updates.at(-1)).toEqual({ stage: 'StageEvents [2018-11-02]', state: 'done', detail: '71 rows copied' });
+  });
+
   test('reviewLoad reports are kept, and shown as checks passed', () => {
     const updates: StageUpdate[] = [];
     const reporter = new ProgressReporter(() => undefined, 150, (update) => updates.push(update));
