@@ -359,11 +359,12 @@ describe('serverless invoke local', () => {
       { cwd: projectRoot, env, timeout: 240_000 });
     // The invoke result is the last JSON object printed, after the handler's JSON log lines.
     const outcome = JSON.parse(stdout.slice(stdout.lastIndexOf('\n{\n') + 1));
-    // The batch's rows: the songs COPY loaded, then the run's catalogue of songs and artists built from them.
+    // The batch's rows: the songs COPY loaded, then the run's catalogue of songs and artists built from them;
+    // and apart, the rows the COPY loaded.
     const { staging_songs, songs, artists } = dataset.expected;
     expect(outcome).toEqual({
-      stage: 'stageSongs', statementId: expect.any(String), status: 'FINISHED', resultRows: staging_songs + songs + artists, waitSeconds: 0, attempt: 1,
-      submittedAt: expect.any(Number),
+      stage: 'stageSongs', statementId: expect.any(String), status: 'FINISHED', resultRows: staging_songs + songs + artists, copiedRows: staging_songs,
+      waitSeconds: 0, attempt: 1, submittedAt: expect.any(Number),
     });
     // Run by hand, the stage works in the tables of the run "manual".
     const { rows } = await runSql(emulator.client, 'SELECT COUNT(*) AS n FROM staging_songs_manual');
