@@ -73,4 +73,4 @@ export function checkTableExists(tableName: string): string {
 }
 
 /** A statement that does nothing at all. */
-export const NO_OP = 'DO $$BEGIN END$$';
+export const NO_OP = doBlock('BEGIN END');

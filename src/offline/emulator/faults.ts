@@ -51,7 +51,7 @@ const faultSchema = z.union([apiFaultSchema, failFaultSchema, delayFaultSchema])
  */
 const faultPlanSchema = z.array(
   z.unknown().transform((fault, context) => {
-    const schema = !isObject(fault) ? faultSchema
+    const schema = typeof fault !== 'object' || fault === null ? faultSchema
       : 'operation' in fault ? apiFaultSchema
       : 'fail' in fault ? failFaultSchema
       : 'delayMs' in fault ? delayFaultSchema
@@ -63,11 +63,7 @@ const faultPlanSchema = z.array(
   }),
 );
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export type FaultPlan = z.input<typeof faultPlanSchema>;
+export type FaultPlan = z.input<typeof faultSchema>[];
 
 type Fault = z.output<typeof faultSchema>;
 type ApiFault = Extract<Fault, { operation: string }>;
